@@ -1,0 +1,40 @@
+// Builds one minified ESM bundle per entry into dist/, deterministic so CI can diff it against the commit.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts', proxy: 'src/proxy-fetch.ts' };
+
+const lean = {
+  name: 'lean',
+  setup(b) {
+    // The proxy path is its own bundle, imported only when a proxy is configured.
+    b.onResolve({ filter: /\/proxy-fetch\.ts$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './proxy.js', external: true } : undefined,
+    );
+    // @actions/core imports its HTTP client only for OIDC tokens, which we never request.
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        'const no = class { constructor() { throw new Error("OIDC is not part of icr-login"); } };\nexport { no as HttpClient, no as BearerCredentialHandler };',
+      loader: 'js',
+    }));
+  },
+};
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [lean],
+  // Some dependencies are CommonJS and call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+});

@@ -1,0 +1,48 @@
+// How each client logs in and out, and which credentials file it writes. Pure.
+import { join } from 'node:path';
+import type { ClientName } from './settings.ts';
+
+/** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */
+export function loginArgs(username: string, host: string): string[] {
+  return ['login', '--username', username, '--password-stdin', host];
+}
+
+export function logoutArgs(host: string): string[] {
+  return ['logout', host];
+}
+
+export interface Platform {
+  readonly env: NodeJS.ProcessEnv;
+  readonly home: string;
+  readonly uid: number;
+  readonly isDirectory: (path: string) => boolean;
+}
+
+/**
+ * The file a client writes its credentials to (ICR.md §4). Logins that write one file must not
+ * run at the same time; logins of different files may.
+ */
+export function credentialsFile(client: ClientName, p: Platform): string {
+  const dockerConfig = p.env['DOCKER_CONFIG'];
+  if (client === 'docker') return join(dockerConfig || join(p.home, '.docker'), 'config.json');
+  if (p.env['REGISTRY_AUTH_FILE']) return p.env['REGISTRY_AUTH_FILE'];
+  if (dockerConfig) return join(dockerConfig, 'config.json');
+  const runtimeDir = p.env['XDG_RUNTIME_DIR'];
+  if (runtimeDir && p.isDirectory(runtimeDir)) return join(runtimeDir, 'containers', 'auth.json');
+  return join('/run/containers', String(p.uid), 'auth.json');
+}
+
+/** The client's own error line: the last line that says something, without client noise. */
+export function errorLine(stderr: string, stdout: string): string {
+  const lines = `${stderr}\n${stdout}`
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(WARNING|WARN)\b/i.test(l) && !/^Login Succeeded/i.test(l));
+  const line = lines.findLast((l) => /error|denied|unauthori[sz]ed|invalid|fail|refused|timeout|x509|certificate/i.test(l)) ?? lines.at(-1);
+  return (line ?? 'no error message').replace(/^Error:\s*/i, '');
+}
+
+/** podman/buildah/skopeo answer a logout of a host they hold nothing for with an error; that is already done. */
+export function notLoggedIn(output: string): boolean {
+  return /not logged in/i.test(output);
+}

@@ -1,0 +1,24 @@
+// When to try a request again, and how long to wait first. Pure.
+export interface RetryPolicy {
+  /** Retries after the first try. */
+  readonly retries: number;
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+export const IAM_RETRY: RetryPolicy = { retries: 4, baseMs: 1000, capMs: 30_000 };
+
+/** Exponential backoff with jitter: half fixed, half random, so parallel jobs spread out. */
+export function backoff(policy: RetryPolicy, retry: number, random: number = Math.random()): number {
+  const full = Math.min(policy.capMs, policy.baseMs * 2 ** retry);
+  return Math.round(full / 2 + (random * full) / 2);
+}
+
+/** A Retry-After header (seconds or an HTTP date) in milliseconds, capped; undefined when absent or unreadable. */
+export function retryAfter(header: string | undefined, capMs: number, now: number = Date.now()): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const v = header.trim();
+  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(capMs, Math.max(0, Math.round(ms)));
+}

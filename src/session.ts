@@ -1,0 +1,60 @@
+// The plan (hosts × clients), run so that writers of one credentials file never overlap.
+import type { ClientName } from './settings.ts';
+
+export interface Login {
+  readonly client: ClientName;
+  readonly host: string;
+}
+
+export interface Outcome extends Login {
+  readonly ok: boolean;
+  /** What happened, in the client's words when it failed. */
+  readonly detail: string;
+}
+
+export function plan(hosts: readonly string[], clients: readonly ClientName[]): Login[] {
+  return hosts.flatMap((host) => clients.map((client) => ({ client, host })));
+}
+
+/** Groups items by key, keeping first-seen order within and across groups. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+/** Runs groups concurrently and the items of each group one after another. Never rejects early. */
+export async function runGrouped<T, R>(groups: readonly (readonly T[])[], step: (item: T) => Promise<R>): Promise<R[]> {
+  const results = await Promise.all(
+    groups.map(async (group) => {
+      const out: R[] = [];
+      for (const item of group) out.push(await step(item));
+      return out;
+    }),
+  );
+  return results.flat();
+}
+
+/** Logins as kept in state: only client and host, never a secret. */
+export function encodeLogins(logins: readonly Login[]): string {
+  return JSON.stringify(logins.map(({ client, host }) => ({ client, host })));
+}
+
+export function decodeLogins(text: string): Login[] {
+  if (!text) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value)) return [];
+    return value.filter(
+      (v): v is Login =>
+        !!v && typeof v === 'object' && typeof (v as Login).client === 'string' && typeof (v as Login).host === 'string',
+    );
+  } catch {
+    return [];
+  }
+}

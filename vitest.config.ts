@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
+    // Each file starts its own emulator and registry; two cores run two files at once.
+    fileParallelism: true,
+    maxWorkers: 2,
+    reporters: ['default', './test/harness/count-reporter.ts'],
+  },
+});
