@@ -26,11 +26,11 @@ export const MISSING_KEY_HELP =
  * Reads and validates every input. `mask` is called on every secret before anything else happens,
  * so no later message can print one.
  */
-export function readSettings(read: InputReader, mask: (secret: string) => void): Settings {
+export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage = `Input api-key is empty. ${MISSING_KEY_HELP}`): Settings {
   const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
   if (apiKey === '' && missingKey === 'fail') {
-    throw new UserError(`Input api-key is empty. ${MISSING_KEY_HELP}`, 'api-key');
+    throw new UserError(missingKeyMessage, 'api-key');
   }
 
   const privateEndpoint = parseBoolean(INPUT.privateEndpoint, read(INPUT.privateEndpoint), false);

@@ -3,40 +3,53 @@ import { clientLogin, type ClientTool } from './client-run.ts';
 import { credentialsFile } from './clients.ts';
 import { credentialFor, credentialForms, tokenSecrets } from './credentials.ts';
 import { discoverClients } from './discover.ts';
+import { earlierSecrets, readEarlier, saveEarlier, type Target } from './earlier-credentials.ts';
 import { clientEnv, platformOf } from './env.ts';
 import { describe, UserError } from './errors.ts';
 import { exchangeApiKey } from './iam.ts';
 import type { IamTokens } from './iam-response.ts';
 import { readSettings } from './inputs.ts';
+import { createIsolation, isolationEnv } from './isolation.ts';
 import type { Runtime } from './runtime.ts';
 import { encodeLogins, groupBy, plan, runGrouped, type Login, type Outcome } from './session.ts';
 import { OUTPUT, STATE, type Settings } from './settings.ts';
 import { renderSummary, type Report } from './summary.ts';
+import { tmpdir } from 'node:os';
 
-export async function loginStep(rt: Runtime): Promise<void> {
+/** How the step ended: `invalid` when the inputs were refused before anything ran. */
+export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
+
+export async function loginStep(rt: Runtime): Promise<StepResult> {
+  let settings: Settings;
+  try {
+    settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret), rt.missingKeyMessage);
+  } catch (error) {
+    rt.fail(describe(error), error instanceof UserError ? error.title : undefined);
+    return 'invalid';
+  }
+  rt.saveState(STATE.logout, String(settings.logout));
+  if (settings.apiKey === '') {
+    rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
+    rt.setOutput(OUTPUT.loggedIn, 'false');
+    return 'skipped';
+  }
   let report: Report | undefined;
   try {
-    const settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret));
-    rt.saveState(STATE.logout, String(settings.logout));
-    if (settings.apiKey === '') {
-      rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
-      rt.setOutput(OUTPUT.loggedIn, 'false');
-      return;
-    }
     report = await logIn(rt, settings, (r) => (report = r));
+    return 'ok';
   } catch (error) {
-    const title = error instanceof UserError ? error.title : undefined;
     const message = describe(error);
     if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
-    rt.fail(message, title);
+    rt.fail(message, error instanceof UserError ? error.title : undefined);
     report = report ? { ...report, error: message } : undefined;
+    return 'failed';
   } finally {
     if (report) await rt.writeSummary(renderSummary(report));
   }
 }
 
-async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => void): Promise<Report> {
-  // Discovery and the token exchange overlap; each secret is masked the moment it exists.
+/** Discovery and the token exchange overlap; each token is masked the moment it arrives. */
+async function exchangeAndDiscover(rt: Runtime, settings: Settings): Promise<{ tokens: IamTokens; tools: ClientTool[] }> {
   const exchange = exchangeApiKey(settings.iamEndpoint, settings.apiKey, { debug: (m) => rt.debug(m) }).then((tokens) => {
     for (const s of tokenSecrets(tokens)) rt.mask(s);
     return tokens;
@@ -44,15 +57,38 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const [iam, found] = await Promise.allSettled([exchange, discoverClients(settings.clients)]);
   if (iam.status === 'rejected') throw iam.reason;
   if (found.status === 'rejected') throw found.reason;
-  const tokens: IamTokens = iam.value;
-  const tools: ClientTool[] = found.value;
-  rt.info(`IAM accepted the API key${tokens.accountId ? ` for account ${tokens.accountId}` : ''}.`);
+  return { tokens: iam.value, tools: found.value };
+}
 
+async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => void): Promise<Report> {
+  const { tokens, tools } = await exchangeAndDiscover(rt, settings);
+  rt.info(`IAM accepted the API key${tokens.accountId ? ` for account ${tokens.accountId}` : ''}.`);
   const credential = credentialFor(settings.authType, settings.apiKey, tokens, settings.trustedProfile);
   for (const form of credentialForms(credential)) rt.mask(form);
 
-  const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
+  const runnerTemp = rt.env['RUNNER_TEMP'] || tmpdir();
+  let env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
+  if (settings.isolate) {
+    const isolation = await createIsolation(runnerTemp);
+    rt.saveState(STATE.isolated, JSON.stringify(isolation));
+    env = { ...env, ...isolationEnv(isolation) };
+    rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);
+    rt.exportVariable('REGISTRY_AUTH_FILE', isolation.authFile);
+    rt.setOutput(OUTPUT.dockerConfig, isolation.dockerConfig);
+    rt.setOutput(OUTPUT.authFile, isolation.authFile);
+  }
   const platform = platformOf(env);
+  const timeoutMs = settings.timeoutSeconds * 1000;
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const targets: Target[] = plan(settings.hosts, [...byName.keys()]).map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
+
+  const earlier = await readEarlier(targets, env, timeoutMs);
+  for (const s of earlierSecrets(earlier)) rt.mask(s);
+  if (earlier.length > 0) {
+    rt.saveState(STATE.earlier, await saveEarlier(runnerTemp, earlier));
+    rt.info(`Kept aside the credentials ${earlier.map((e) => e.host).join(', ')} had before this step; post puts them back.`);
+  }
+
   const done: Login[] = [];
   const outcomes: Outcome[] = [];
   const report = (): Report => ({
@@ -66,17 +102,16 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
     error: undefined,
   });
   rt.saveState(STATE.logins, encodeLogins(done));
+  progress(report());
 
-  const byName = new Map(tools.map((t) => [t.name, t]));
-  const groups = groupBy(plan(settings.hosts, [...byName.keys()]), (l) => credentialsFile(l.client, platform));
-  const ctx = { env, timeoutMs: settings.timeoutSeconds * 1000, debug: (m: string) => rt.debug(m) };
-  await runGrouped(groups, async (login) => {
-    const outcome = await clientLogin(byName.get(login.client)!, login.host, credential, ctx);
+  const ctx = { env, timeoutMs, debug: (m: string) => rt.debug(m) };
+  await runGrouped(groupBy(targets, (t) => t.file), async (target) => {
+    const outcome = await clientLogin(byName.get(target.client)!, target.host, credential, ctx);
     outcomes.push(outcome);
     if (outcome.ok) {
-      done.push(login);
+      done.push({ client: target.client, host: target.host });
       rt.saveState(STATE.logins, encodeLogins(done));
-      rt.info(`${login.client} logged in to ${login.host} as ${credential.username}.`);
+      rt.info(`${target.client} logged in to ${target.host} as ${credential.username}.`);
     } else {
       rt.info(outcome.detail);
     }

@@ -1,9 +1,14 @@
-// The post step: log out exactly the logins main recorded. Never fails the job.
+// The post step: log out exactly the logins main recorded, put back earlier credentials, remove our files.
+// Never fails the job: every problem is a warning.
+import { which } from '@actions/io';
+import { dirname } from 'node:path';
 import { clientLogout } from './client-run.ts';
 import { credentialsFile } from './clients.ts';
+import { loadEarlier, restoreEarlier } from './earlier-credentials.ts';
 import { clientEnv, platformOf } from './env.ts';
 import { describe } from './errors.ts';
-import { which } from '@actions/io';
+import { decodeIsolation, isolationEnv } from './isolation.ts';
+import { removeQuietly } from './private-files.ts';
 import type { Runtime } from './runtime.ts';
 import { decodeLogins, groupBy, runGrouped, type Outcome } from './session.ts';
 import { STATE } from './settings.ts';
@@ -12,33 +17,52 @@ import { renderLogoutSummary } from './summary.ts';
 const LOGOUT_TIMEOUT_MS = 60_000;
 
 export async function logoutStep(rt: Runtime): Promise<void> {
+  const earlierPath = rt.getState(STATE.earlier);
   try {
     if (rt.getState(STATE.logout) === 'false') {
       rt.info('Input logout is false: leaving the clients logged in.');
       return;
     }
-    const logins = decodeLogins(rt.getState(STATE.logins));
-    if (logins.length === 0) {
-      rt.info('Nothing to log out.');
-      return;
-    }
-    const env = clientEnv(rt.env, []);
-    const platform = platformOf(env);
-    const paths = new Map<string, string>();
-    for (const name of new Set(logins.map((l) => l.client))) paths.set(name, await which(name, false));
-
-    const groups = groupBy(logins, (l) => credentialsFile(l.client, platform));
-    const outcomes = await runGrouped(groups, async (login): Promise<Outcome> => {
-      const path = paths.get(login.client);
-      if (!path) return { ...login, ok: false, detail: `${login.client} is no longer on PATH, so its login to ${login.host} could not be removed.` };
-      return clientLogout({ name: login.client, path }, login.host, { env, timeoutMs: LOGOUT_TIMEOUT_MS });
-    });
-    for (const o of outcomes) {
-      if (o.ok) rt.info(`${o.client} ${o.detail} of ${o.host}.`);
-      else rt.warning(o.detail, `${o.client} logout`);
-    }
-    await rt.writeSummary(renderLogoutSummary(outcomes));
+    const isolation = decodeIsolation(rt.getState(STATE.isolated));
+    await logOut(rt, isolation ? { ...clientEnv(rt.env, []), ...isolationEnv(isolation) } : clientEnv(rt.env, []));
+    if (isolation) await removeQuietly(isolation.dir);
   } catch (error) {
     rt.warning(describe(error), 'logout');
+  } finally {
+    // The only file of ours that holds anyone's credentials goes, whatever happened above.
+    if (earlierPath) await removeQuietly(dirname(earlierPath));
   }
+}
+
+async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<void> {
+  const logins = decodeLogins(rt.getState(STATE.logins));
+  if (logins.length === 0) {
+    rt.info('Nothing to log out.');
+    return;
+  }
+  const platform = platformOf(env);
+  const earlier = await loadEarlier(rt.getState(STATE.earlier));
+  const paths = new Map<string, string>();
+  for (const name of new Set(logins.map((l) => l.client))) paths.set(name, await which(name, false));
+
+  const targets = logins.map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
+  const groups = groupBy(targets, (t) => t.file);
+  const outcomes = await runGrouped(groups, async (target): Promise<Outcome[]> => {
+    const path = paths.get(target.client);
+    const outcome: Outcome = path
+      ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs: LOGOUT_TIMEOUT_MS })
+      : { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+    // Last writer of this file for this host: put back what it held before the step.
+    const isLast = groups.find((g) => g.includes(target))!.filter((t) => t.host === target.host).at(-1) === target;
+    if (!isLast) return [outcome];
+    const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
+    const problems = await restoreEarlier(mine, env, LOGOUT_TIMEOUT_MS);
+    const restored: Outcome[] = mine.length > 0 && problems.length === 0 ? [{ ...target, ok: true, detail: 'earlier credentials put back' }] : [];
+    return [outcome, ...restored, ...problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }))];
+  });
+  for (const o of outcomes.flat()) {
+    if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);
+    else rt.warning(o.detail, `${o.client} logout`);
+  }
+  await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
 }

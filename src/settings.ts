@@ -54,7 +54,7 @@ export const STATE = {
   logins: 'logins',
   logout: 'logout',
   isolated: 'isolated',
-  backups: 'backups',
+  earlier: 'earlier',
 } as const;
 
 /** Inputs that hold secrets: never passed on to a child process. */

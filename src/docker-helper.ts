@@ -1,0 +1,44 @@
+// docker's credential helpers (credsStore/credHelpers): find them, and read or write one secret through them.
+import { which } from '@actions/io';
+import { basename } from 'node:path';
+import { helperFor, type AuthFile } from './auth-file.ts';
+import { UserError } from './errors.ts';
+import { run } from './process.ts';
+
+export interface HelperSecret {
+  readonly ServerURL: string;
+  readonly Username: string;
+  readonly Secret: string;
+}
+
+/** The helper program for `host`, or undefined when docker keeps the secret in its file. Throws when it is missing. */
+export async function helperProgram(config: AuthFile, configPath: string, host: string): Promise<string | undefined> {
+  const name = helperFor(config, host);
+  if (!name) return undefined;
+  const program = `docker-credential-${name}`;
+  const path = await which(program, false);
+  if (!path) {
+    const key = config.credHelpers?.[host] ? `credHelpers["${host}"]` : 'credsStore';
+    throw new UserError(
+      `docker hands ${host} credentials to ${program} (${key} in ${configPath}), which is not on PATH; install ${program}, remove ${key} from ${basename(configPath)}, or set isolate: true to keep this job's credentials in a file of its own.`,
+      'docker credential helper',
+    );
+  }
+  return path;
+}
+
+export async function helperGet(program: string, host: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HelperSecret | undefined> {
+  const r = await run(program, ['get'], { input: host, env, timeoutMs });
+  if (r.code !== 0) return undefined;
+  try {
+    const v = JSON.parse(r.stdout) as Partial<HelperSecret>;
+    return typeof v.Secret === 'string' && v.Secret ? { ServerURL: v.ServerURL ?? host, Username: v.Username ?? '', Secret: v.Secret } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function helperStore(program: string, secret: HelperSecret, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<boolean> {
+  const r = await run(program, ['store'], { input: JSON.stringify(secret), env, timeoutMs });
+  return r.code === 0;
+}
