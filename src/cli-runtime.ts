@@ -3,6 +3,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Runtime } from './runtime.ts';
+import { decodeLogins, encodeLogins, type Login } from './session.ts';
+import { STATE } from './settings.ts';
+
+function unionLogins(a: readonly Login[], b: readonly Login[]): Login[] {
+  return [...a, ...b.filter((l) => !a.some((o) => o.client === l.client && o.host === l.host))];
+}
 
 /** Where a login records what `icr-login logout` must undo. Holds hosts and clients, never a secret. */
 export function statePath(env: NodeJS.ProcessEnv): string {
@@ -51,8 +57,11 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),
     writeSummary: async () => {},
     persistState: () => {
+      // Only a login that reached the clients has anything to undo; an earlier session's logins are kept.
+      if (saved[STATE.logins] === undefined) return;
+      const logins = encodeLogins(unionLogins(decodeLogins(state[STATE.logins] ?? ''), decodeLogins(saved[STATE.logins])));
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      writeFileSync(path, JSON.stringify(saved), { mode: 0o600 });
+      writeFileSync(path, JSON.stringify({ ...state, ...saved, [STATE.logins]: logins }), { mode: 0o600 });
     },
     clearState: () => rmSync(path, { force: true }),
   };
