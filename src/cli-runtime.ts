@@ -59,7 +59,7 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     persistState: () => {
       // Only a login that reached the clients has anything to undo; an earlier session's logins are kept.
       if (saved[STATE.logins] === undefined) return;
-      const logins = encodeLogins(unionLogins(decodeLogins(state[STATE.logins] ?? ''), decodeLogins(saved[STATE.logins])));
+      const logins = encodeLogins(unionLogins(decodeLogins(state[STATE.logins] ?? ''), decodeLogins(saved[STATE.logins] ?? "")));
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       writeFileSync(path, JSON.stringify({ ...state, ...saved, [STATE.logins]: logins }), { mode: 0o600 });
     },
