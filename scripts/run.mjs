@@ -60,7 +60,8 @@ if (task === 'test' || task === 'bench') {
   }
 }
 
-// 4. The bundles the tests and the local run execute are built from src/ first.
+// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check.
 sh(process.execPath, ['scripts/bundle.mjs']);
+if (task === 'test') sh(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
 const r = spawnSync(process.execPath, TASKS[task], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

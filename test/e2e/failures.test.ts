@@ -1,0 +1,154 @@
+// Every bad input and failure: one clear line, no stack trace, no secret, and post cleans up what did log in.
+import { mkdir, symlink } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import type { StepRun } from '../harness/runner.ts';
+import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './machine.ts';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu?.stop());
+
+/** The step failed with exactly one error annotation, and returns its text. */
+function oneError(step: StepRun): string {
+  expect(step.code).toBe(1);
+  const errors = step.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  expect(errors).toHaveLength(1);
+  expect(step.stdout + step.stderr).not.toMatch(/^\s+at /m);
+  return errors[0]!;
+}
+
+const iamCalls = (): number => emu.requests.filter((r) => r.server === 'iam').length;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A PATH holding only the named clients (and nothing else), for "not installed" cases. */
+async function pathWith(dir: string, clients: string[]): Promise<string> {
+  const bin = join(dir, `bin-${clients.join('-') || 'none'}`);
+  await mkdir(bin, { recursive: true });
+  for (const c of clients) {
+    const { stdout } = await exec('sh', ['-c', `command -v ${c}`]);
+    await symlink(stdout.trim(), join(bin, c));
+  }
+  return bin;
+}
+
+describe('failures', () => {
+  it('a key IAM does not know: IAM’s own code and words, no client runs', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { 'api-key': emu.unknownKey }));
+    expect(oneError(main)).toMatch(/^::error title=IAM::IAM rejected the API key \(BXNIM0415E: Provided API key could not be found\.\); check the api-key secret/);
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+    const post = await job.post(main);
+    expect(post.stdout).toContain('Nothing to log out.');
+    await expectNoLeaks(emu, job, [main, post], [emu.unknownKey]);
+  });
+
+  it('an empty key: says secrets do not reach fork PRs and how to guard the step', async () => {
+    const job = await newJob(await newMachine(emu));
+    const main = await job.main(emulatorInputs(emu, { 'api-key': '' }));
+    expect(oneError(main)).toMatch(/Input api-key is empty\. GitHub does not pass secrets to workflows triggered from forks, so guard the step with `if: /);
+    expect((await job.post(main)).code).toBe(0);
+  });
+
+  it('missing-key: skip warns, logs nothing in and says logged-in=false', async () => {
+    const job = await newJob(await newMachine(emu));
+    const main = await job.main(emulatorInputs(emu, { 'api-key': '  ', 'missing-key': 'skip' }));
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/^::warning title=api-key::Input api-key is empty and missing-key is skip/m);
+    expect(main.outputs['logged-in']).toBe('false');
+  });
+
+  it('an unknown region: names it, suggests the nearest, lists the valid ones, before asking IAM', async () => {
+    const job = await newJob(await newMachine(emu));
+    const before = iamCalls();
+    const main = await job.main({ 'api-key': emu.keys.user.key, region: 'us-south eu-dee', 'iam-endpoint': emu.iamUrl });
+    expect(oneError(main)).toContain('Unknown region "eu-dee". Did you mean "eu-de"? Valid regions: global, ap-north, jp-tok,');
+    expect(iamCalls()).toBe(before);
+  });
+
+  it('an unknown client', async () => {
+    const job = await newJob(await newMachine(emu));
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker, podmann' }));
+    expect(oneError(main)).toContain('Unknown client "podmann" in input clients. Did you mean "podman"?');
+  });
+
+  it('a listed client that is not installed', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine, { PATH: await pathWith(machine.dir, ['docker']) });
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker,podman' }));
+    expect(oneError(main)).toContain('Client podman is listed in input clients but not installed (not found on PATH)');
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+  });
+
+  it('auto finding no client at all', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine, { PATH: await pathWith(machine.dir, []) });
+    const main = await job.main(emulatorInputs(emu));
+    expect(oneError(main)).toContain('Input clients is auto, but none of docker, podman, buildah, skopeo is on PATH');
+  });
+
+  it('auto logs in every client found on PATH', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine, { PATH: await pathWith(machine.dir, ['skopeo', 'docker']) });
+    const main = await job.main(emulatorInputs(emu));
+    expect(main.code).toBe(0);
+    expect(main.outputs['clients']).toBe('docker,skopeo');
+    await job.post(main);
+  });
+
+  it('an unreachable registry: the client, the host and the client’s own error', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const host = `127.0.0.1:${await freePort()}`;
+    const main = await job.main(emulatorInputs(emu, { registry: host, clients: 'podman' }));
+    expect(oneError(main)).toMatch(new RegExp(`^::error title=podman login::podman login to ${host.replace(/\./g, '\\.')} failed: .*connection refused`));
+    expect(main.summary).toContain('❌');
+    const post = await job.post(main);
+    expect(post.stdout).toContain('Nothing to log out.');
+  });
+
+  it('a client that fails after another succeeded: the step fails, post still logs the first out', async () => {
+    const machine = await newMachine(emu);
+    // podman cannot write its credentials file under /dev/null; docker can write its own.
+    const job = await newJob(machine, { REGISTRY_AUTH_FILE: '/dev/null/auth.json' });
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker,podman' }));
+    expect(oneError(main)).toMatch(/^::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .+\. The logins that succeeded are logged out by the post step\.$/);
+    expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
+    expect(JSON.parse(main.state['logins']!)).toEqual([{ client: 'docker', host: emu.host }]);
+    expect(main.outputs['logged-in']).toBe('false');
+    expect(main.summary).toMatch(/✅ logged in \| ❌ podman login/);
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`docker: logged out (${emu.host}).`);
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+    await expectNoLeaks(emu, job, [main, post]);
+  });
+
+  it.each([
+    [{ logout: 'maybe' }, 'Input logout must be true or false, not "maybe".'],
+    [{ 'auth-type': 'token' }, 'Input auth-type must be one of apikey, bearer, refresh, not "token".'],
+    [{ 'trusted-profile': 'Profile-1a2b3c4d-1111-2222-3333-444455556666', 'auth-type': 'bearer' }, 'Input trusted-profile works only with auth-type apikey'],
+    [{ 'private-endpoint': 'true' }, 'Inputs registry and private-endpoint cannot be used together'],
+    [{ registry: 'us.icr.io/ns' }, 'has a path'],
+    [{ registry: 'http://us.icr.io' }, 'uses http://'],
+    [{ registry: 'us.icr.io,US.icr.io' }, 'Registry us.icr.io is listed twice'],
+    [{ timeout: '-1' }, 'Input timeout must be a number of seconds'],
+  ])('refuses %j with one line', async (inputs, message) => {
+    const job = await newJob(await newMachine(emu));
+    const main = await job.main(emulatorInputs(emu, inputs));
+    expect(oneError(main)).toContain(message);
+    await expectNoLeaks(emu, job, [main]);
+  });
+});
