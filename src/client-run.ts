@@ -1,5 +1,5 @@
 // Logging one client in or out of one host: time limit, transient retries, one-line errors. Process adapter.
-import { errorLine, loginArgs, logoutArgs, notLoggedIn } from './clients.ts';
+import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './clients.ts';
 import type { Credential } from './credentials.ts';
 import { run, type RunResult } from './process.ts';
 import { backoff, type RetryPolicy } from './retry.ts';
@@ -54,6 +54,15 @@ export async function clientLogin(tool: ClientTool, host: string, credential: Cr
     ctx.debug?.(`${message} Trying again.`);
     await sleep(backoff(policy, attempt));
   }
+}
+
+/**
+ * Whether a client already sees `username`'s login for a host, written by another client into the
+ * file they share. Saves a login with its network round trips; any doubt means "no".
+ */
+export async function clientSees(tool: ClientTool, host: string, username: string, ctx: ClientContext): Promise<boolean> {
+  const result = await run(tool.path, getLoginArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
+  return result.code === 0 && result.stdout.trim() === username;
 }
 
 export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<Outcome> {

@@ -7,6 +7,16 @@ export function loginArgs(username: string, host: string): string[] {
   return ['login', '--username', username, '--password-stdin', host];
 }
 
+/** Asks a client which username it holds for a host: reads the credentials file, no network. */
+export function getLoginArgs(host: string): string[] {
+  return ['login', '--get-login', host];
+}
+
+/** podman, buildah and skopeo read and write credentials the same way (containers/image). */
+export function sharesContainersAuth(client: ClientName): boolean {
+  return client !== 'docker';
+}
+
 export function logoutArgs(host: string): string[] {
   return ['logout', host];
 }

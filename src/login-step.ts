@@ -1,6 +1,6 @@
 // The main step: validate, one IAM exchange, every client into every host, state as each succeeds.
-import { clientLogin, type ClientTool } from './client-run.ts';
-import { credentialsFile } from './clients.ts';
+import { clientLogin, clientSees, type ClientTool } from './client-run.ts';
+import { credentialsFile, sharesContainersAuth } from './clients.ts';
 import { credentialFor, credentialForms, tokenSecrets } from './credentials.ts';
 import { discoverClients } from './discover.ts';
 import { earlierSecrets, readEarlier, saveEarlier, type Target } from './earlier-credentials.ts';
@@ -50,7 +50,10 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
 
 /** Discovery and the token exchange overlap; each token is masked the moment it arrives. */
 async function exchangeAndDiscover(rt: Runtime, settings: Settings): Promise<{ tokens: IamTokens; tools: ClientTool[] }> {
-  const exchange = exchangeApiKey(settings.iamEndpoint, settings.apiKey, { debug: (m) => rt.debug(m) }).then((tokens) => {
+  // One bound for every network operation: the exchange, retries included, and each request within it.
+  const totalMs = settings.timeoutSeconds * 1000;
+  const options = { totalMs, requestMs: Math.min(30_000, totalMs / 2), debug: (m: string) => rt.debug(m) };
+  const exchange = exchangeApiKey(settings.iamEndpoint, settings.apiKey, options).then((tokens) => {
     for (const s of tokenSecrets(tokens)) rt.mask(s);
     return tokens;
   });
@@ -105,17 +108,33 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   progress(report());
 
   const ctx = { env, timeoutMs, debug: (m: string) => rt.debug(m) };
-  await runGrouped(groupBy(targets, (t) => t.file), async (target) => {
-    const outcome = await clientLogin(byName.get(target.client)!, target.host, credential, ctx);
-    outcomes.push(outcome);
-    if (outcome.ok) {
-      done.push({ client: target.client, host: target.host });
-      rt.saveState(STATE.logins, encodeLogins(done));
-      rt.info(`${target.client} logged in to ${target.host} as ${credential.username}.`);
-    } else {
-      rt.info(outcome.detail);
+  // Per credentials file, one after another; files side by side. Within a file, a containers tool
+  // that already sees the login another one wrote for the host needs no login of its own.
+  const loginOne = async (target: Target, writers: Map<string, string>): Promise<Outcome> => {
+    const tool = byName.get(target.client)!;
+    const writer = sharesContainersAuth(target.client) ? writers.get(target.host) : undefined;
+    if (writer && (await clientSees(tool, target.host, credential.username, ctx))) {
+      return { client: target.client, host: target.host, ok: true, detail: `sees ${writer}'s login` };
     }
-    progress(report());
+    const outcome = await clientLogin(tool, target.host, credential, ctx);
+    if (outcome.ok && sharesContainersAuth(target.client)) writers.set(target.host, target.client);
+    return outcome;
+  };
+  await runGrouped(groupBy(targets, (t) => t.file), () => {
+    const writers = new Map<string, string>();
+    return async (target) => {
+      const outcome = await loginOne(target, writers);
+      outcomes.push(outcome);
+      if (outcome.ok) {
+        done.push({ client: target.client, host: target.host });
+        rt.saveState(STATE.logins, encodeLogins(done));
+        const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
+        rt.info(`${target.client} ${what} ${target.host} as ${credential.username}.`);
+      } else {
+        rt.info(outcome.detail);
+      }
+      progress(report());
+    };
   });
 
   const hosts = settings.hosts.filter((h) => done.some((l) => l.host === h));

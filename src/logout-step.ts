@@ -3,7 +3,7 @@
 import { which } from '@actions/io';
 import { dirname } from 'node:path';
 import { clientLogout } from './client-run.ts';
-import { credentialsFile } from './clients.ts';
+import { credentialsFile, sharesContainersAuth } from './clients.ts';
 import { loadEarlier, restoreEarlier } from './earlier-credentials.ts';
 import { clientEnv, platformOf } from './env.ts';
 import { describe } from './errors.ts';
@@ -47,18 +47,26 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<void> {
 
   const targets = logins.map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
   const groups = groupBy(targets, (t) => t.file);
-  const outcomes = await runGrouped(groups, async (target): Promise<Outcome[]> => {
-    const path = paths.get(target.client);
-    const outcome: Outcome = path
-      ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs: LOGOUT_TIMEOUT_MS })
-      : { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
-    // Last writer of this file for this host: put back what it held before the step.
-    const isLast = groups.find((g) => g.includes(target))!.filter((t) => t.host === target.host).at(-1) === target;
-    if (!isLast) return [outcome];
-    const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
-    const problems = await restoreEarlier(mine, env, LOGOUT_TIMEOUT_MS);
-    const restored: Outcome[] = mine.length > 0 && problems.length === 0 ? [{ ...target, ok: true, detail: 'earlier credentials put back' }] : [];
-    return [outcome, ...restored, ...problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }))];
+  const outcomes = await runGrouped(groups, () => {
+    // Within one file, one containers tool's logout removes the entry every one of them reads.
+    const removedBy = new Map<string, string>();
+    return async (target): Promise<Outcome[]> => {
+      const path = paths.get(target.client);
+      const shared = sharesContainersAuth(target.client) ? removedBy.get(target.host) : undefined;
+      const outcome: Outcome = shared
+        ? { ...target, ok: true, detail: `logged out with ${shared}` }
+        : path
+          ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs: LOGOUT_TIMEOUT_MS })
+          : { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+      if (outcome.ok && !shared && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
+      // Last writer of this file for this host: put back what it held before the step.
+      const isLast = groups.find((g) => g.includes(target))!.filter((t) => t.host === target.host).at(-1) === target;
+      if (!isLast) return [outcome];
+      const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
+      const problems = await restoreEarlier(mine, env, LOGOUT_TIMEOUT_MS);
+      const restored: Outcome[] = mine.length > 0 && problems.length === 0 ? [{ ...target, ok: true, detail: 'earlier credentials put back' }] : [];
+      return [outcome, ...restored, ...problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }))];
+    };
   });
   for (const o of outcomes.flat()) {
     if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);

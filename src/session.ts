@@ -28,10 +28,14 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][]
   return [...groups.values()];
 }
 
-/** Runs groups concurrently and the items of each group one after another. Never rejects early. */
-export async function runGrouped<T, R>(groups: readonly (readonly T[])[], step: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * Runs groups concurrently and the items of each group one after another. `perGroup` makes each
+ * group's step, so a step can remember what happened earlier in its own group.
+ */
+export async function runGrouped<T, R>(groups: readonly (readonly T[])[], perGroup: () => (item: T) => Promise<R>): Promise<R[]> {
   const results = await Promise.all(
     groups.map(async (group) => {
+      const step = perGroup();
       const out: R[] = [];
       for (const item of group) out.push(await step(item));
       return out;

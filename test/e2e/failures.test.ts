@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import type { StepRun } from '../harness/runner.ts';
-import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './machine.ts';
+import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {

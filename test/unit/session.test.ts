@@ -35,7 +35,7 @@ describe('plan and grouping', () => {
     const running = new Set<string>();
     let overlapSameKey = false;
     let overlapOtherKey = false;
-    await runGrouped(groups, async (item) => {
+    await runGrouped(groups, () => async (item) => {
       for (const r of running) (r[0] === item[0] ? (overlapSameKey = true) : (overlapOtherKey = true));
       running.add(item);
       await new Promise((r) => setTimeout(r, 20));

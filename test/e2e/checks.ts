@@ -1,70 +1,17 @@
-// One "runner machine" for end-to-end tests: its own HOME and XDG_RUNTIME_DIR, trusting the emulator,
-// with the real clients on PATH. Also the checks every e2e test shares: pushes, pulls and leak scans.
+// Checks every end-to-end test shares: real pushes and pulls, and leak scans.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { writeOciImage, type Emulator } from '../emulator/index.ts';
 import { fileLeaks, secretForms, stepLeaks } from '../harness/leaks.ts';
-import { Job, type StepRun } from '../harness/runner.ts';
+import type { Machine } from '../harness/machine.ts';
+import type { Job, StepRun } from '../harness/runner.ts';
 
-const exec = promisify(execFile);
-
-export interface Machine {
-  readonly dir: string;
-  readonly home: string;
-  readonly runtimeDir: string;
-  readonly env: Record<string, string>;
-  /** docker's credentials file. */
-  readonly dockerFile: string;
-  /** The file podman, buildah and skopeo share here. */
-  readonly containersFile: string;
-}
-
-export async function newMachine(emu: Emulator, extraEnv: Record<string, string> = {}): Promise<Machine> {
-  const dir = await mkdtemp(join(tmpdir(), 'icr-machine-'));
-  const home = join(dir, 'home');
-  const runtimeDir = join(dir, 'run');
-  await mkdir(home, { recursive: true });
-  await mkdir(runtimeDir, { mode: 0o700 });
-  await emu.trust(home);
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: home,
-    XDG_RUNTIME_DIR: runtimeDir,
-    NODE_EXTRA_CA_CERTS: emu.caFile,
-    LANG: 'C.UTF-8',
-    ...extraEnv,
-  };
-  return {
-    dir,
-    home,
-    runtimeDir,
-    env,
-    dockerFile: join(home, '.docker', 'config.json'),
-    containersFile: join(runtimeDir, 'containers', 'auth.json'),
-  };
-}
-
-export function newJob(machine: Machine, env: Record<string, string> = {}): Promise<Job> {
-  return Job.create({ env: { ...machine.env, ...env } });
-}
-
-/** The inputs that point the action at the emulator. */
-export function emulatorInputs(emu: Emulator, inputs: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': emu.keys.user.key, registry: emu.hosts.join(','), 'iam-endpoint': emu.iamUrl, ...inputs };
-}
-
-export async function readAuths(file: string): Promise<Record<string, unknown>> {
-  try {
-    const json = JSON.parse(await readFile(file, 'utf8')) as { auths?: Record<string, unknown> };
-    return json.auths ?? {};
-  } catch {
-    return {};
-  }
-}
+export const exec = promisify(execFile);
+export { emulatorInputs, newJob, newMachine, readAuths, type Machine } from '../harness/machine.ts';
 
 /** Everything a test run printed or wrote, checked for every secret the emulator knows. */
 export async function expectNoLeaks(emu: Emulator, job: Job, steps: readonly StepRun[], extra: readonly string[] = []): Promise<void> {
@@ -106,4 +53,3 @@ export async function expectPushRefused(machine: Machine, authFile: string, host
   await expect(exec('skopeo', ['copy', '--authfile', authFile, ref, `docker://${host}/${repo}`], { env: machine.env })).rejects.toThrow(/unauthori|denied|authentication required/i);
 }
 
-export { exec };

@@ -1,0 +1,111 @@
+// The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { leaksIn, secretForms } from '../harness/leaks.ts';
+import { ROOT } from '../harness/runner.ts';
+import { newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu?.stop());
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(machine: Machine, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { env: { ...machine.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const run = { code, stdout, stderr };
+      expect(leaksIn(`${stdout}\n${stderr}`, secretForms(emu.secrets(), [emu.profileId]))).toEqual([]);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      resolve(run);
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];
+
+describe('icr-login CLI', () => {
+  it('logs in with IBMCLOUD_API_KEY, prints outputs, and `logout` undoes it', async () => {
+    const machine = await newMachine(emu);
+    const login = await cli(machine, [...target(), '--clients', 'podman', '--client', 'docker'], { IBMCLOUD_API_KEY: emu.keys.user.key });
+    expect(login.code).toBe(0);
+    expect(login.stderr).toContain(`podman logged in to ${emu.host} as iamapikey.`);
+    expect(login.stdout).toContain(`registry=${emu.host}\n`);
+    expect(login.stdout).toContain('clients=podman,docker\n');
+    expect(login.stdout).toContain(`account-id=${emu.keys.user.accountId}\n`);
+    await pushAndPull(machine, machine.containersFile, emu.host, 'ns/cli:1');
+    const state = join(machine.home, '.local', 'state', 'icr-login', 'session.json');
+    expect((await stat(state)).mode & 0o777).toBe(0o600);
+    expect(await readFile(state, 'utf8')).not.toContain(emu.keys.user.key);
+
+    const logout = await cli(machine, ['logout']);
+    expect(logout.code).toBe(0);
+    expect(await readAuths(machine.containersFile)).toEqual({});
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+    await expect(stat(state)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reads the key from stdin with --api-key-stdin (ICR_API_KEY works too), quietly with --quiet', async () => {
+    const machine = await newMachine(emu);
+    const run = await cli(machine, [...target(), '--clients', 'skopeo', '--quiet', '--api-key-stdin'], {}, `${emu.keys.user.key}\n`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const other = await cli(machine, [...target(), '--clients', 'skopeo', '--auth-type', 'bearer'], { ICR_API_KEY: emu.keys.service.key });
+    expect(other.code).toBe(0);
+    expect(other.stdout).toMatch(/^expires-at=\d{4}-/m);
+    await cli(machine, ['logout']);
+  });
+
+  it.each([
+    [['--api-key', 'abc'], 2, /never taken from the command line/],
+    [['--api-key=abc'], 2, /never taken from the command line/],
+    [['--bogus'], 2, /Unknown option --bogus/],
+    [['push'], 2, /Unknown command "push"/],
+    [['--region', 'us-sout'], 2, /Unknown region "us-sout"\. Did you mean "us-south"\?/],
+    [['logout', '--region', 'us-south'], 2, /takes no login options/],
+  ])('refuses %j with exit %i', async (args, code, message) => {
+    const run = await cli(await newMachine(emu), args, { IBMCLOUD_API_KEY: emu.keys.user.key });
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fails with exit 1 and IAM’s own words for a bad key; no key at all is a usage error', async () => {
+    const machine = await newMachine(emu);
+    const bad = await cli(machine, [...target()], { IBMCLOUD_API_KEY: emu.unknownKey });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('icr-login: IAM rejected the API key (BXNIM0415E');
+    const none = await cli(machine, [...target()]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No API key: set IBMCLOUD_API_KEY');
+  });
+
+  it('prints help and its version, and is the package’s bin', async () => {
+    const machine = await newMachine(emu);
+    const help = await cli(machine, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: icr-login [login] [options]');
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    expect((await cli(machine, ['-v'])).stdout.trim()).toBe(pkg.version);
+    expect(pkg.bin['icr-login']).toBe('dist/cli.js');
+    expect((await readFile(join(ROOT, 'dist', 'cli.js'), 'utf8')).startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+});

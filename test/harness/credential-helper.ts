@@ -1,0 +1,47 @@
+// A docker credential helper (the store/get/erase/list protocol) backed by a JSON file: stands in for
+// the macOS keychain and Windows credential manager, which cannot run here.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface FakeHelper {
+  /** Folder to put first on PATH. */
+  readonly bin: string;
+  /** What the helper holds: server URL → { Username, Secret }. */
+  read(): Promise<Record<string, { Username: string; Secret: string }>>;
+  write(store: Record<string, { Username: string; Secret: string }>): Promise<void>;
+}
+
+export async function installHelper(dir: string, name: string): Promise<FakeHelper> {
+  const bin = join(dir, `helper-${name}`);
+  const storePath = join(bin, 'store.json');
+  await mkdir(bin, { recursive: true });
+  const script = `#!${process.execPath}
+const fs = require('node:fs');
+const path = ${JSON.stringify(storePath)};
+const load = () => { try { return JSON.parse(fs.readFileSync(path, 'utf8')); } catch { return {}; } };
+const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
+const input = fs.readFileSync(0, 'utf8').trim();
+const store = load();
+switch (process.argv[2]) {
+  case 'store': { const c = JSON.parse(input); store[c.ServerURL] = { Username: c.Username, Secret: c.Secret }; save(store); break; }
+  case 'get': { const c = store[input]; if (!c) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } process.stdout.write(JSON.stringify({ ServerURL: input, ...c })); break; }
+  case 'erase': { if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
+  case 'list': { process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(store).map(([k, v]) => [k, v.Username])))); break; }
+  default: process.exit(2);
+}
+`;
+  const program = join(bin, `docker-credential-${name}`);
+  await writeFile(program, script);
+  await chmod(program, 0o755);
+  return {
+    bin,
+    read: async () => {
+      try {
+        return JSON.parse(await readFile(storePath, 'utf8')) as Record<string, { Username: string; Secret: string }>;
+      } catch {
+        return {};
+      }
+    },
+    write: (store) => writeFile(storePath, JSON.stringify(store), { mode: 0o600 }),
+  };
+}
