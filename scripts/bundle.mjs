@@ -1,6 +1,7 @@
 // Builds one minified ESM bundle per entry into dist/, deterministic so CI can diff it against the commit.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { writeLicenses } from './licenses.mjs';
 
 const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts', proxy: 'src/proxy-fetch.ts' };
 
@@ -22,7 +23,7 @@ const lean = {
 };
 
 await rm('dist', { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: entries,
   outdir: 'dist',
   bundle: true,
@@ -34,7 +35,11 @@ await build({
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
   plugins: [lean],
   // Some dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
+
+// The licence notice of everything bundled, from what esbuild actually put in.
+await writeLicenses({ metafile: result.metafile });

@@ -11,7 +11,7 @@ import type { IamTokens } from './iam-response.ts';
 import { readSettings } from './inputs.ts';
 import { createIsolation, isolationEnv } from './isolation.ts';
 import type { Runtime } from './runtime.ts';
-import { encodeLogins, groupBy, plan, runGrouped, type Login, type Outcome } from './session.ts';
+import { encodeLogins, groupBy, plan, writeThenConfirm, type Login, type Outcome } from './session.ts';
 import { OUTPUT, STATE, type Settings } from './settings.ts';
 import { renderSummary, type Report } from './summary.ts';
 import { tmpdir } from 'node:os';
@@ -108,34 +108,33 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   progress(report());
 
   const ctx = { env, timeoutMs, debug: (m: string) => rt.debug(m) };
-  // Per credentials file, one after another; files side by side. Within a file, a containers tool
-  // that already sees the login another one wrote for the host needs no login of its own.
-  const loginOne = async (target: Target, writers: Map<string, string>): Promise<Outcome> => {
-    const tool = byName.get(target.client)!;
-    const writer = sharesContainersAuth(target.client) ? writers.get(target.host) : undefined;
-    if (writer && (await clientSees(tool, target.host, credential.username, ctx))) {
-      return { client: target.client, host: target.host, ok: true, detail: `sees ${writer}'s login` };
+  const record = (outcome: Outcome): Outcome => {
+    outcomes.push(outcome);
+    if (outcome.ok) {
+      done.push({ client: outcome.client, host: outcome.host });
+      rt.saveState(STATE.logins, encodeLogins(done));
+      const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
+      rt.info(`${outcome.client} ${what} ${outcome.host} as ${credential.username}.`);
+    } else {
+      rt.info(outcome.detail);
     }
-    const outcome = await clientLogin(tool, target.host, credential, ctx);
-    if (outcome.ok && sharesContainersAuth(target.client)) writers.set(target.host, target.client);
+    progress(report());
     return outcome;
   };
-  await runGrouped(groupBy(targets, (t) => t.file), () => {
-    const writers = new Map<string, string>();
-    return async (target) => {
-      const outcome = await loginOne(target, writers);
-      outcomes.push(outcome);
-      if (outcome.ok) {
-        done.push({ client: target.client, host: target.host });
-        rt.saveState(STATE.logins, encodeLogins(done));
-        const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
-        rt.info(`${target.client} ${what} ${target.host} as ${credential.username}.`);
-      } else {
-        rt.info(outcome.detail);
-      }
-      progress(report());
-    };
-  });
+  // Files side by side; within a file, see writeThenConfirm.
+  await Promise.all(
+    groupBy(targets, (t) => t.file).map((group) =>
+      writeThenConfirm(
+        group,
+        (t) => sharesContainersAuth(t.client),
+        async (t) => record(await clientLogin(byName.get(t.client)!, t.host, credential, ctx)),
+        async (t, writer) =>
+          (await clientSees(byName.get(t.client)!, t.host, credential.username, ctx))
+            ? record({ client: t.client, host: t.host, ok: true, detail: `sees ${writer}'s login` })
+            : undefined,
+      ),
+    ),
+  );
 
   const hosts = settings.hosts.filter((h) => done.some((l) => l.host === h));
   const clients = tools.map((t) => t.name).filter((c) => done.some((l) => l.client === c));

@@ -44,6 +44,35 @@ export async function runGrouped<T, R>(groups: readonly (readonly T[])[], perGro
   return results.flat();
 }
 
+/**
+ * Logs in the targets that write one credentials file. Writers go one after another (the file is
+ * not safe to write twice at once); a target that can share the login another client wrote for its
+ * host only confirms it, and confirmations (reads) run side by side once the writers are done. A
+ * target that cannot confirm logs in on its own afterwards.
+ */
+export async function writeThenConfirm<T extends Login>(
+  group: readonly T[],
+  canShare: (target: T) => boolean,
+  write: (target: T) => Promise<Outcome>,
+  confirm: (target: T, writer: ClientName) => Promise<Outcome | undefined>,
+): Promise<Outcome[]> {
+  const writers = new Map<string, ClientName>();
+  const outcomes: Outcome[] = [];
+  const later: T[] = [];
+  for (const target of group) {
+    if (canShare(target) && writers.has(target.host)) {
+      later.push(target);
+      continue;
+    }
+    const outcome = await write(target);
+    outcomes.push(outcome);
+    if (outcome.ok && canShare(target)) writers.set(target.host, target.client);
+  }
+  const confirmed = await Promise.all(later.map((t) => confirm(t, writers.get(t.host)!)));
+  for (const [i, target] of later.entries()) outcomes.push(confirmed[i] ?? (await write(target)));
+  return outcomes;
+}
+
 /** Logins as kept in state: only client and host, never a secret. */
 export function encodeLogins(logins: readonly Login[]): string {
   return JSON.stringify(logins.map(({ client, host }) => ({ client, host })));

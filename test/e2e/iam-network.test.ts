@@ -1,5 +1,5 @@
 // IAM under load, broken answers, slow networks and proxies: retried where it may pass, clear where it cannot.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { startConnectProxy, type ConnectProxy } from '../harness/connect-proxy.ts';
 import type { StepRun } from '../harness/runner.ts';
@@ -11,6 +11,7 @@ beforeAll(async () => {
   emu = await startEmulator({ registry: false });
   proxy = await startConnectProxy();
 });
+afterEach(() => emu?.clearFaults());
 afterAll(async () => {
   await proxy?.stop();
   await emu?.stop();

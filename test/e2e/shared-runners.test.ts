@@ -2,7 +2,7 @@
 // docker credential helpers, private file modes, and clients that hang or stumble.
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
 import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
@@ -11,6 +11,7 @@ let emu: Emulator;
 beforeAll(async () => {
   emu = await startEmulator();
 });
+afterEach(() => emu?.clearFaults());
 afterAll(() => emu?.stop());
 
 const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
