@@ -1,41 +1,49 @@
-// A terminal as a Runtime: secrets redacted from every line, state in a 0600 file for `icr-login logout`.
+// A terminal as a Runtime: secrets redacted from every line; each login's state kept as a session in a
+// 0600 file, so `icr-login logout` can undo every login since the last logout.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Runtime } from './runtime.ts';
-import { decodeLogins, encodeLogins, type Login } from './session.ts';
-import { STATE } from './settings.ts';
 
-function unionLogins(a: readonly Login[], b: readonly Login[]): Login[] {
-  return [...a, ...b.filter((l) => !a.some((o) => o.client === l.client && o.host === l.host))];
-}
-
-/** Where a login records what `icr-login logout` must undo. Holds hosts and clients, never a secret. */
+/** Where logins record what `icr-login logout` must undo. Holds hosts, clients and paths, never a secret. */
 export function statePath(env: NodeJS.ProcessEnv): string {
   const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
-  return join(base, 'icr-login', 'session.json');
+  return join(base, 'icr-login', 'sessions.json');
+}
+
+export type Session = Record<string, string>;
+
+export function loadSessions(path: string): Session[] {
+  try {
+    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return Array.isArray(v) ? (v as Session[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveSessions(path: string, sessions: readonly Session[]): void {
+  if (sessions.length === 0) {
+    rmSync(path, { force: true });
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, JSON.stringify(sessions), { mode: 0o600 });
 }
 
 export interface CliRuntime extends Runtime {
-  /** Writes the recorded state for a later `icr-login logout`. */
-  persistState(): void;
-  clearState(): void;
+  /** What this run saved as state: a session for a later logout. */
+  readonly saved: Session;
 }
 
-export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean): CliRuntime {
+export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean, state: Session = {}): CliRuntime {
   const secrets: string[] = [];
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
   const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
-  const path = statePath(env);
-  let state: Record<string, string> = {};
-  try {
-    state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
-  } catch {
-    state = {};
-  }
-  const saved: Record<string, string> = {};
+  const saved: Session = {};
   return {
     env,
+    saved,
     missingKeyMessage: 'No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin.',
     getInput: (name) => inputs[name] ?? '',
     mask: (secret) => {
@@ -45,10 +53,7 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     info: (message) => (quiet ? undefined : err(message)),
     warning: (message) => err(`warning: ${message}`),
     debug: (message) => (env['ICR_LOGIN_DEBUG'] ? err(`debug: ${message}`) : undefined),
-    fail: (message) => {
-      err(`icr-login: ${message}`);
-      process.exitCode = 1;
-    },
+    fail: (message) => err(`icr-login: ${message}`),
     setOutput: (name, value) => void process.stdout.write(`${name}=${redact(value)}\n`),
     saveState: (name, value) => {
       saved[name] = value;
@@ -56,13 +61,5 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     getState: (name) => state[name] ?? '',
     exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),
     writeSummary: async () => {},
-    persistState: () => {
-      // Only a login that reached the clients has anything to undo; an earlier session's logins are kept.
-      if (saved[STATE.logins] === undefined) return;
-      const logins = encodeLogins(unionLogins(decodeLogins(state[STATE.logins] ?? ''), decodeLogins(saved[STATE.logins] ?? "")));
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      writeFileSync(path, JSON.stringify({ ...state, ...saved, [STATE.logins]: logins }), { mode: 0o600 });
-    },
-    clearState: () => rmSync(path, { force: true }),
   };
 }

@@ -29,12 +29,12 @@ export function isTransient(output: string): boolean {
   return TRANSIENT.test(output) && !REFUSED.test(output);
 }
 
-function failure(tool: ClientTool, verb: string, host: string, result: RunResult, timeoutMs: number): string {
-  if (result.startError) return `${tool.name} ${verb} to ${host} could not start ${tool.path} (${result.startError}).`;
+function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: string, result: RunResult, timeoutMs: number): string {
+  if (result.startError) return `${tool.name} ${verb} ${host} could not start ${tool.path} (${result.startError}).`;
   if (result.timedOut) {
-    return `${tool.name} ${verb} to ${host} did not finish within ${timeoutMs / 1000} s and was stopped; check that the runner reaches ${host}, or raise input timeout.`;
+    return `${tool.name} ${verb} ${host} did not finish within ${timeoutMs / 1000} s and was stopped; check that the runner reaches ${host}, or raise input timeout.`;
   }
-  return `${tool.name} ${verb} to ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
+  return `${tool.name} ${verb} ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +48,7 @@ export async function clientLogin(tool: ClientTool, host: string, credential: Cr
       timeoutMs: ctx.timeoutMs,
     });
     if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged in' };
-    const message = failure(tool, 'login', host, result, ctx.timeoutMs);
+    const message = failure(tool, 'login to', host, result, ctx.timeoutMs);
     const transient = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
     if (!transient || attempt >= policy.retries) return { client: tool.name, host, ok: false, detail: message };
     ctx.debug?.(`${message} Trying again.`);
@@ -69,5 +69,5 @@ export async function clientLogout(tool: ClientTool, host: string, ctx: ClientCo
   const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
   if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged out' };
   if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return { client: tool.name, host, ok: true, detail: 'already logged out' };
-  return { client: tool.name, host, ok: false, detail: failure(tool, 'logout', host, result, ctx.timeoutMs) };
+  return { client: tool.name, host, ok: false, detail: failure(tool, 'logout from', host, result, ctx.timeoutMs) };
 }

@@ -14,5 +14,5 @@ export function describe(error: unknown): string {
   if (error instanceof UserError) return error.message;
   const text = error instanceof Error ? error.message : String(error);
   const line = text.split('\n').find((l) => l.trim()) ?? 'no details';
-  return `Unexpected error: ${line.trim()}. Re-run with debug logging (RUNNER_DEBUG=1) and report it if it persists.`;
+  return `Unexpected error: ${line.trim()}. Re-run with debug logging (RUNNER_DEBUG=1 on GitHub, ICR_LOGIN_DEBUG=1 for the CLI) and report it if it persists.`;
 }

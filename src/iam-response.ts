@@ -93,5 +93,7 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     return { ok: false, retry: false, refused: true, message: `IAM rejected the API key (${code}: ${text ?? 'no message'})` };
   }
   const detail = code ? `${code}: ${text ?? 'no message'}` : describeBody(body, contentType);
-  return { ok: false, retry: isRetryableStatus(status), refused: false, message: `IAM answered ${status} with ${detail}` };
+  const retry = isRetryableStatus(status);
+  const hint = retry ? '' : '; check iam-endpoint and any proxy between the runner and IAM';
+  return { ok: false, retry, refused: false, message: `IAM answered ${status} with ${detail}${hint}` };
 }

@@ -51,7 +51,7 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       const answer = readIamAnswer(res.status, res.headers.get('content-type') ?? '', text);
       if (answer.ok) return answer.tokens;
       if (answer.refused) throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
-      if (!answer.retry) throw new UserError(answer.message, 'IAM');
+      if (!answer.retry) throw new UserError(answer.message.replace(/\.?$/, '.'), 'IAM');
       outcome = answer.message.replace(/^IAM answered /, '');
       wait = retryAfter(res.headers.get('retry-after') ?? undefined, policy.capMs);
     } catch (error) {

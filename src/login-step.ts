@@ -24,10 +24,12 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
   try {
     settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret), rt.missingKeyMessage);
   } catch (error) {
+    rt.setOutput(OUTPUT.loggedIn, 'false');
     rt.fail(describe(error), error instanceof UserError ? error.title : undefined);
     return 'invalid';
   }
   rt.saveState(STATE.logout, String(settings.logout));
+  rt.saveState(STATE.timeout, String(settings.timeoutSeconds));
   if (settings.apiKey === '') {
     rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
     rt.setOutput(OUTPUT.loggedIn, 'false');
@@ -38,6 +40,7 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
     report = await logIn(rt, settings, (r) => (report = r));
     return 'ok';
   } catch (error) {
+    rt.setOutput(OUTPUT.loggedIn, 'false');
     const message = describe(error);
     if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
     rt.fail(message, error instanceof UserError ? error.title : undefined);
@@ -143,7 +146,7 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   rt.setOutput(OUTPUT.clients, clients.join(','));
   rt.setOutput(OUTPUT.accountId, tokens.accountId ?? '');
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
-  rt.setOutput(OUTPUT.loggedIn, String(outcomes.every((o) => o.ok)));
+  if (outcomes.every((o) => o.ok)) rt.setOutput(OUTPUT.loggedIn, 'true');
 
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {

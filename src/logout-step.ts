@@ -1,6 +1,7 @@
 // The post step: log out exactly the logins main recorded, put back earlier credentials, remove our files.
 // Never fails the job: every problem is a warning.
 import { which } from '@actions/io';
+import { maskable } from './apikey.ts';
 import { dirname } from 'node:path';
 import { clientLogout } from './client-run.ts';
 import { credentialsFile, sharesContainersAuth } from './clients.ts';
@@ -11,35 +12,41 @@ import { decodeIsolation, isolationEnv } from './isolation.ts';
 import { removeQuietly } from './private-files.ts';
 import type { Runtime } from './runtime.ts';
 import { decodeLogins, groupBy, runGrouped, type Outcome } from './session.ts';
-import { STATE } from './settings.ts';
+import { INPUT, STATE } from './settings.ts';
 import { renderLogoutSummary } from './summary.ts';
 
-const LOGOUT_TIMEOUT_MS = 60_000;
-
-export async function logoutStep(rt: Runtime): Promise<void> {
+/** Logs out what main recorded. Resolves false when anything could not be undone (all of it warned). */
+export async function logoutStep(rt: Runtime): Promise<boolean> {
   const earlierPath = rt.getState(STATE.earlier);
   try {
     if (rt.getState(STATE.logout) === 'false') {
       rt.info('Input logout is false: leaving the clients logged in.');
-      return;
+      return true;
     }
+    // The runner hands post the inputs again: the key is masked and kept from the logout commands too.
+    const secrets = maskable(rt.getInput(INPUT.apiKey));
+    for (const s of secrets) rt.mask(s);
     const isolation = decodeIsolation(rt.getState(STATE.isolated));
-    await logOut(rt, isolation ? { ...clientEnv(rt.env, []), ...isolationEnv(isolation) } : clientEnv(rt.env, []));
+    const env = clientEnv(rt.env, secrets);
+    const ok = await logOut(rt, isolation ? { ...env, ...isolationEnv(isolation) } : env);
     if (isolation) await removeQuietly(isolation.dir);
+    return ok;
   } catch (error) {
     rt.warning(describe(error), 'logout');
+    return false;
   } finally {
     // The only file of ours that holds anyone's credentials goes, whatever happened above.
     if (earlierPath) await removeQuietly(dirname(earlierPath));
   }
 }
 
-async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<void> {
+async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
   const logins = decodeLogins(rt.getState(STATE.logins));
   if (logins.length === 0) {
     rt.info('Nothing to log out.');
-    return;
+    return true;
   }
+  const timeoutMs = (Number(rt.getState(STATE.timeout)) || 60) * 1000;
   const platform = platformOf(env);
   const earlier = await loadEarlier(rt.getState(STATE.earlier));
   const paths = new Map<string, string>();
@@ -56,14 +63,14 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<void> {
       const outcome: Outcome = shared
         ? { ...target, ok: true, detail: `logged out with ${shared}` }
         : path
-          ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs: LOGOUT_TIMEOUT_MS })
+          ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs })
           : { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
       if (outcome.ok && !shared && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
       // Last writer of this file for this host: put back what it held before the step.
       const isLast = groups.find((g) => g.includes(target))!.filter((t) => t.host === target.host).at(-1) === target;
       if (!isLast) return [outcome];
       const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
-      const problems = await restoreEarlier(mine, env, LOGOUT_TIMEOUT_MS);
+      const problems = await restoreEarlier(mine, env, timeoutMs);
       const restored: Outcome[] = mine.length > 0 && problems.length === 0 ? [{ ...target, ok: true, detail: 'earlier credentials put back' }] : [];
       return [outcome, ...restored, ...problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }))];
     };
@@ -73,4 +80,5 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<void> {
     else rt.warning(o.detail, `${o.client} logout`);
   }
   await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
+  return outcomes.flat().every((o) => o.ok);
 }

@@ -1,6 +1,6 @@
 // The ICR regions and their registry domains (ICR.md §2). Pure: no I/O.
 import { UserError } from './errors.ts';
-import { closest } from './text.ts';
+import { closest, quote } from './text.ts';
 
 export interface Region {
   /** The ICR name (`us-south`, `eu-central`, `global`). */
@@ -43,10 +43,10 @@ export function findRegion(name: string): Region {
   const region = byName.get(key);
   if (region) return region;
   const hint = HINTS[key];
-  if (hint) throw new UserError(`Unknown region "${name}": ${hint}.`);
+  if (hint) throw new UserError(`Unknown region ${quote(name)}: ${hint}.`);
   const near = closest(key, REGION_NAMES);
   const suggestion = near ? ` Did you mean "${near}"?` : '';
-  throw new UserError(`Unknown region "${name}".${suggestion} Valid regions: ${REGION_NAMES.join(', ')}.`);
+  throw new UserError(`Unknown region ${quote(name)}.${suggestion} Valid regions: ${REGION_NAMES.join(', ')}.`);
 }
 
 /** Registry hosts for the given region names, in order, without duplicates. */

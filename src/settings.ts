@@ -55,7 +55,5 @@ export const STATE = {
   logout: 'logout',
   isolated: 'isolated',
   earlier: 'earlier',
+  timeout: 'timeout',
 } as const;
-
-/** Inputs that hold secrets: never passed on to a child process. */
-export const SECRET_INPUTS: readonly string[] = [INPUT.apiKey];

@@ -1,7 +1,7 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
@@ -52,7 +52,7 @@ describe('icr-login CLI', () => {
     expect(login.stdout).toContain('clients=podman,docker\n');
     expect(login.stdout).toContain(`account-id=${emu.keys.user.accountId}\n`);
     await pushAndPull(machine, machine.containersFile, emu.host, 'ns/cli:1');
-    const state = join(machine.home, '.local', 'state', 'icr-login', 'session.json');
+    const state = join(machine.home, '.local', 'state', 'icr-login', 'sessions.json');
     expect((await stat(state)).mode & 0o777).toBe(0o600);
     expect(await readFile(state, 'utf8')).not.toContain(emu.keys.user.key);
 
@@ -96,6 +96,29 @@ describe('icr-login CLI', () => {
     const none = await cli(machine, [...target()]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('No API key: set IBMCLOUD_API_KEY');
+  });
+
+  it('keeps every login as a session: two isolated logins, one logout undoes both', async () => {
+    const machine = await newMachine(emu);
+    const env = { IBMCLOUD_API_KEY: emu.keys.user.key, TMPDIR: machine.dir };
+    const first = await cli(machine, [...target(), '--clients', 'skopeo', '--isolate'], env);
+    const second = await cli(machine, [...target(), '--clients', 'podman', '--isolate'], env);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const files = [first, second].map((r) => /^auth-file=(.+)$/m.exec(r.stdout)![1]!);
+    expect(files[0]).not.toBe(files[1]);
+    for (const f of files) expect(Object.keys(await readAuths(f))).toEqual([emu.host]);
+    const logout = await cli(machine, ['logout'], env);
+    expect(logout.code).toBe(0);
+    for (const f of files) await expect(stat(dirname(f))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('exits 1 when a logout could not be done, and says why', async () => {
+    const machine = await newMachine(emu);
+    const login = await cli(machine, [...target(), '--clients', 'podman'], { IBMCLOUD_API_KEY: emu.keys.user.key });
+    expect(login.code).toBe(0);
+    const logout = await cli(machine, ['logout'], { PATH: '/nonexistent' });
+    expect(logout.code).toBe(1);
+    expect(logout.stderr).toContain(`warning: podman is no longer on PATH, so its login to ${emu.host} could not be removed.`);
   });
 
   it('prints help and its version, and is the package’s bin', async () => {
