@@ -3,13 +3,13 @@ import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { writeLicenses } from './licenses.mjs';
 
-const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts', proxy: 'src/proxy-fetch.ts' };
+const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts', proxy: 'src/proxy-post.ts' };
 
 const lean = {
   name: 'lean',
   setup(b) {
     // The proxy path is its own bundle, imported only when a proxy is configured.
-    b.onResolve({ filter: /\/proxy-fetch\.ts$/ }, (args) =>
+    b.onResolve({ filter: /\/proxy-post\.ts$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './proxy.js', external: true } : undefined,
     );
     // @actions/core imports its HTTP client only for OIDC tokens, which we never request.

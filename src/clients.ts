@@ -12,6 +12,17 @@ export function getLoginArgs(host: string): string[] {
   return ['login', '--get-login', host];
 }
 
+/**
+ * The order in which clients that share a credentials file take turns: the quickest login first, so
+ * the one that writes the shared login is cheap and the others only confirm it (skopeo is a small
+ * binary; podman sets up its whole runtime for every command).
+ */
+export const WRITE_ORDER: readonly ClientName[] = ['docker', 'skopeo', 'buildah', 'podman'];
+
+export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
+  return [...clients].sort((a, b) => WRITE_ORDER.indexOf(a) - WRITE_ORDER.indexOf(b));
+}
+
 /** podman, buildah and skopeo read and write credentials the same way (containers/image). */
 export function sharesContainersAuth(client: ClientName): boolean {
   return client !== 'docker';

@@ -1,5 +1,5 @@
 // The one IAM token exchange of a step: retries, timeouts and proxies. HTTP adapter over undici.
-import { httpFetch } from './http.ts';
+import { httpPost } from './http.ts';
 import { UserError } from './errors.ts';
 import { readIamAnswer, type IamTokens } from './iam-response.ts';
 import { backoff, IAM_RETRY, retryAfter, type RetryPolicy } from './retry.ts';
@@ -41,19 +41,17 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
     let outcome: string;
     let wait: number | undefined;
     try {
-      const res = await httpFetch(url, {
-        method: 'POST',
+      const res = await httpPost(url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body,
         signal: AbortSignal.timeout(timeout),
       });
-      const text = await res.text();
-      const answer = readIamAnswer(res.status, res.headers.get('content-type') ?? '', text);
+      const answer = readIamAnswer(res.status, res.contentType, res.body);
       if (answer.ok) return answer.tokens;
       if (answer.refused) throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
       if (!answer.retry) throw new UserError(answer.message.replace(/\.?$/, '.'), 'IAM');
       outcome = answer.message.replace(/^IAM answered /, '');
-      wait = retryAfter(res.headers.get('retry-after') ?? undefined, policy.capMs);
+      wait = retryAfter(res.retryAfter, policy.capMs);
     } catch (error) {
       if (error instanceof UserError) throw error;
       outcome = networkCause(error);

@@ -1,6 +1,6 @@
 // The main step: validate, one IAM exchange, every client into every host, state as each succeeds.
 import { clientLogin, clientSees, type ClientTool } from './client-run.ts';
-import { credentialsFile, sharesContainersAuth } from './clients.ts';
+import { credentialsFile, inWriteOrder, sharesContainersAuth } from './clients.ts';
 import { credentialFor, credentialForms, tokenSecrets } from './credentials.ts';
 import { discoverClients } from './discover.ts';
 import { earlierSecrets, readEarlier, saveEarlier, type Target } from './earlier-credentials.ts';
@@ -14,7 +14,8 @@ import type { Runtime } from './runtime.ts';
 import { encodeLogins, groupBy, plan, writeThenConfirm, type Login, type Outcome } from './session.ts';
 import { OUTPUT, STATE, type Settings } from './settings.ts';
 import { renderSummary, type Report } from './summary.ts';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { Slots } from './slots.ts';
 
 /** How the step ended: `invalid` when the inputs were refused before anything ran. */
 export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
@@ -86,7 +87,7 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const platform = platformOf(env);
   const timeoutMs = settings.timeoutSeconds * 1000;
   const byName = new Map(tools.map((t) => [t.name, t]));
-  const targets: Target[] = plan(settings.hosts, [...byName.keys()]).map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
+  const targets: Target[] = plan(settings.hosts, inWriteOrder([...byName.keys()])).map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
 
   const earlier = await readEarlier(targets, env, timeoutMs);
   for (const s of earlierSecrets(earlier)) rt.mask(s);
@@ -124,15 +125,18 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
     progress(report());
     return outcome;
   };
-  // Files side by side; within a file, see writeThenConfirm.
+  // Files side by side; within a file, see writeThenConfirm. Logins before confirmations for a core.
+  const slots = new Slots(availableParallelism());
+  const WRITE = 0;
+  const CONFIRM = 1;
   await Promise.all(
     groupBy(targets, (t) => t.file).map((group) =>
       writeThenConfirm(
         group,
         (t) => sharesContainersAuth(t.client),
-        async (t) => record(await clientLogin(byName.get(t.client)!, t.host, credential, ctx)),
+        async (t) => record(await slots.run(WRITE, () => clientLogin(byName.get(t.client)!, t.host, credential, ctx))),
         async (t, writer) =>
-          (await clientSees(byName.get(t.client)!, t.host, credential.username, ctx))
+          (await slots.run(CONFIRM, () => clientSees(byName.get(t.client)!, t.host, credential.username, ctx)))
             ? record({ client: t.client, host: t.host, ok: true, detail: `sees ${writer}'s login` })
             : undefined,
       ),

@@ -49,8 +49,8 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
   const timeoutMs = (Number(rt.getState(STATE.timeout)) || 60) * 1000;
   const platform = platformOf(env);
   const earlier = await loadEarlier(rt.getState(STATE.earlier));
-  const paths = new Map<string, string>();
-  for (const name of new Set(logins.map((l) => l.client))) paths.set(name, await which(name, false));
+  const names = [...new Set(logins.map((l) => l.client))];
+  const paths = new Map(await Promise.all(names.map(async (name) => [name, await which(name, false)] as const)));
 
   const targets = logins.map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
   const groups = groupBy(targets, (t) => t.file);

@@ -45,10 +45,11 @@ export async function runGrouped<T, R>(groups: readonly (readonly T[])[], perGro
 }
 
 /**
- * Logs in the targets that write one credentials file. Writers go one after another (the file is
- * not safe to write twice at once); a target that can share the login another client wrote for its
- * host only confirms it, and confirmations (reads) run side by side once the writers are done. A
- * target that cannot confirm logs in on its own afterwards.
+ * Logs in the targets that write one credentials file. Writers go one after another: the file is not
+ * safe to write twice at once. A target that can share the login another client wrote for its host
+ * only confirms it, once that login is written: a confirmation only reads, and the containers tools
+ * replace the file atomically, so it may overlap the next writer. A target that
+ * cannot confirm logs in on its own once the writers are done.
  */
 export async function writeThenConfirm<T extends Login>(
   group: readonly T[],
@@ -58,18 +59,26 @@ export async function writeThenConfirm<T extends Login>(
 ): Promise<Outcome[]> {
   const writers = new Map<string, ClientName>();
   const outcomes: Outcome[] = [];
-  const later: T[] = [];
+  const confirming: Promise<[T, Outcome | undefined]>[] = [];
+  let ready: T[] = [];
+  // Confirmations start behind the next writer, so a writer never waits for a confirmation's turn.
+  const startConfirming = (): void => {
+    for (const t of ready) confirming.push(confirm(t, writers.get(t.host)!).then((outcome) => [t, outcome]));
+    ready = [];
+  };
   for (const target of group) {
     if (canShare(target) && writers.has(target.host)) {
-      later.push(target);
+      ready.push(target);
       continue;
     }
-    const outcome = await write(target);
+    const writing = write(target);
+    startConfirming();
+    const outcome = await writing;
     outcomes.push(outcome);
     if (outcome.ok && canShare(target)) writers.set(target.host, target.client);
   }
-  const confirmed = await Promise.all(later.map((t) => confirm(t, writers.get(t.host)!)));
-  for (const [i, target] of later.entries()) outcomes.push(confirmed[i] ?? (await write(target)));
+  startConfirming();
+  for (const [target, outcome] of await Promise.all(confirming)) outcomes.push(outcome ?? (await write(target)));
   return outcomes;
 }
 

@@ -16,6 +16,8 @@ export interface StepRun {
   readonly state: Record<string, string>;
   readonly exported: Record<string, string>;
   readonly summary: string;
+  /** Wall time from spawning the entry to its exit, as the runner would see it. */
+  readonly elapsedMs: number;
   /** Raw bytes of every runner file, for leak scans. */
   readonly files: Record<string, string>;
 }
@@ -132,7 +134,7 @@ export class Job {
       ...state,
       ...extraEnv,
     };
-    const { code, stdout, stderr } = await runNode(join(ROOT, entry), env, this.stepTimeoutMs);
+    const { code, stdout, stderr, elapsedMs } = await runNode(join(ROOT, entry), env, this.stepTimeoutMs);
     const raw: Record<string, string> = {};
     for (const [k, f] of Object.entries(files)) raw[k] = await readFile(f, 'utf8');
     const exported = parseCommandFile(raw['GITHUB_ENV'] ?? '');
@@ -145,14 +147,20 @@ export class Job {
       state: parseCommandFile(raw['GITHUB_STATE'] ?? ''),
       exported,
       summary: raw['GITHUB_STEP_SUMMARY'] ?? '',
+      elapsedMs,
       files: raw,
     };
   }
 }
 
 /** Runs a bundle with this Node; kills it by PID if it outlives the limit. */
-export function runNode(script: string, env: Record<string, string | undefined>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runNode(
+  script: string,
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; elapsedMs: number }> {
   return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
     const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -162,7 +170,8 @@ export function runNode(script: string, env: Record<string, string | undefined>,
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      const elapsedMs = performance.now() - started;
+      resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), elapsedMs });
     });
   });
 }

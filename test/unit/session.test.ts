@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { credentialsFile, errorLine, loginArgs, notLoggedIn, type Platform } from '../../src/clients.ts';
 import { childEnv } from '../../src/process.ts';
 import { backoff, retryAfter } from '../../src/retry.ts';
-import { decodeLogins, encodeLogins, groupBy, plan, runGrouped } from '../../src/session.ts';
+import { Slots } from '../../src/slots.ts';
+import { decodeLogins, encodeLogins, groupBy, plan, runGrouped, writeThenConfirm } from '../../src/session.ts';
 
 const platform = (env: Record<string, string>, dirs: string[] = []): Platform => ({ env, home: '/home/u', uid: 1001, isDirectory: (p) => dirs.includes(p) });
 
@@ -94,5 +95,105 @@ describe('retry timing', () => {
     expect(retryAfter('3600', 30_000, now)).toBe(30_000);
     expect(retryAfter('soon', 30_000, now)).toBeUndefined();
     expect(retryAfter(undefined, 30_000, now)).toBeUndefined();
+  });
+});
+
+describe('one credentials file: write, then confirm', () => {
+  type T = { client: 'docker' | 'podman' | 'buildah' | 'skopeo'; host: string };
+  const group: T[] = [
+    { client: 'podman', host: 'a' }, { client: 'buildah', host: 'a' }, { client: 'skopeo', host: 'a' },
+    { client: 'podman', host: 'b' }, { client: 'buildah', host: 'b' }, { client: 'skopeo', host: 'b' },
+  ];
+  const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+  it('writes once per host, confirms the rest, and never lets two writers overlap', async () => {
+    const events: string[] = [];
+    let writing = 0;
+    const outcomes = await writeThenConfirm(
+      group,
+      () => true,
+      async (t) => {
+        expect(writing).toBe(0);
+        writing++;
+        events.push(`write ${t.client} ${t.host}`);
+        await tick();
+        events.push(`written ${t.client} ${t.host}`);
+        writing--;
+        return { ...t, ok: true, detail: 'logged in' };
+      },
+      async (t, writer) => {
+        events.push(`confirm ${t.client} ${t.host}`);
+        await tick();
+        return { ...t, ok: true, detail: `sees ${writer}'s login` };
+      },
+    );
+    expect(events.filter((e) => e.startsWith('write'))).toEqual(['write podman a', 'write podman b']);
+    // Host a's confirmations start after host a is written, and before host b is.
+    expect(events.indexOf('confirm buildah a')).toBeGreaterThan(events.indexOf('written podman a'));
+    expect(events.indexOf('confirm buildah a')).toBeLessThan(events.indexOf('written podman b'));
+    expect(outcomes.map((o) => `${o.client} ${o.host} ${o.detail}`)).toEqual([
+      'podman a logged in', 'podman b logged in',
+      "buildah a sees podman's login", "skopeo a sees podman's login",
+      "buildah b sees podman's login", "skopeo b sees podman's login",
+    ]);
+  });
+
+  it('lets a client that cannot confirm log in on its own, and the next client write when a writer failed', async () => {
+    const writes: string[] = [];
+    const outcomes = await writeThenConfirm(
+      group,
+      () => true,
+      async (t) => {
+        writes.push(`${t.client} ${t.host}`);
+        return { ...t, ok: !(t.client === 'podman' && t.host === 'b'), detail: 'x' };
+      },
+      async (t) => (t.client === 'skopeo' ? undefined : { ...t, ok: true, detail: 'seen' }),
+    );
+    expect(writes).toEqual(['podman a', 'podman b', 'buildah b', 'skopeo a', 'skopeo b']);
+    expect(outcomes).toHaveLength(6);
+  });
+
+  it('never shares what a client cannot share', async () => {
+    const writes: string[] = [];
+    await writeThenConfirm(
+      [{ client: 'docker', host: 'a' }, { client: 'docker', host: 'b' }] as T[],
+      (t) => t.client !== 'docker',
+      async (t) => (writes.push(t.host), { ...t, ok: true, detail: 'logged in' }),
+      async () => expect.unreachable(),
+    );
+    expect(writes).toEqual(['a', 'b']);
+  });
+});
+
+describe('slots', () => {
+  it('never runs more than its count, and serves lower priority numbers first', async () => {
+    const slots = new Slots(2);
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 10));
+      order.push(name);
+      running--;
+    };
+    await Promise.all([
+      slots.run(1, task('confirm-1')),
+      slots.run(1, task('confirm-2')),
+      slots.run(1, task('confirm-3')),
+      slots.run(0, task('write-1')),
+      slots.run(1, task('confirm-4')),
+      slots.run(0, task('write-2')),
+    ]);
+    expect(most).toBe(2);
+    // The first two took the free slots; after them the writers go before the waiting confirmations.
+    expect(order.slice(2, 4).sort()).toEqual(['write-1', 'write-2']);
+  });
+
+  it('frees its slot when a task throws', async () => {
+    const slots = new Slots(1);
+    await expect(slots.run(0, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await slots.run(0, async () => 'next')).toBe('next');
   });
 });

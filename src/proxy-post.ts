@@ -1,0 +1,19 @@
+// A POST through HTTPS_PROXY/HTTP_PROXY, honouring NO_PROXY (either case). Bundled on its own
+// (dist/proxy.js) and loaded only when a proxy is configured.
+import { EnvHttpProxyAgent, request } from 'undici';
+import type { HttpAnswer, PostOptions } from './http.ts';
+
+let agent: EnvHttpProxyAgent | undefined;
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+export async function proxyPost(url: string, options: PostOptions): Promise<HttpAnswer> {
+  agent ??= new EnvHttpProxyAgent();
+  const res = await request(url, { method: 'POST', headers: options.headers, body: options.body, signal: options.signal, dispatcher: agent });
+  return {
+    status: res.statusCode,
+    contentType: first(res.headers['content-type']) ?? '',
+    retryAfter: first(res.headers['retry-after']),
+    body: await res.body.text(),
+  };
+}
