@@ -13,7 +13,7 @@ import { createIsolation, isolationEnv } from './isolation.ts';
 import type { Runtime } from './runtime.ts';
 import { encodeLogins, groupBy, plan, writeThenConfirm, type Login, type Outcome } from './session.ts';
 import { OUTPUT, STATE, type Settings } from './settings.ts';
-import { renderSummary, type Report } from './summary.ts';
+import { renderFailure, renderSummary, type Report } from './summary.ts';
 import { availableParallelism, tmpdir } from 'node:os';
 import { Slots } from './slots.ts';
 
@@ -26,7 +26,9 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
     settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret), rt.missingKeyMessage);
   } catch (error) {
     rt.setOutput(OUTPUT.loggedIn, 'false');
-    rt.fail(describe(error), error instanceof UserError ? error.title : undefined);
+    const message = describe(error);
+    rt.fail(message, error instanceof UserError ? error.title : undefined);
+    await rt.writeSummary(renderFailure(message));
     return 'invalid';
   }
   rt.saveState(STATE.logout, String(settings.logout));
@@ -39,16 +41,15 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
   let report: Report | undefined;
   try {
     report = await logIn(rt, settings, (r) => (report = r));
+    await rt.writeSummary(renderSummary(report));
     return 'ok';
   } catch (error) {
     rt.setOutput(OUTPUT.loggedIn, 'false');
     const message = describe(error);
     if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
     rt.fail(message, error instanceof UserError ? error.title : undefined);
-    report = report ? { ...report, error: message } : undefined;
+    await rt.writeSummary(report ? renderSummary({ ...report, error: message }) : renderFailure(message));
     return 'failed';
-  } finally {
-    if (report) await rt.writeSummary(renderSummary(report));
   }
 }
 

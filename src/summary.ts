@@ -21,9 +21,16 @@ function mark(outcome: Outcome | undefined): string {
   return outcome.ok ? `✅ ${outcome.detail}` : `❌ ${cell(outcome.detail)}`;
 }
 
+const TROUBLESHOOTING = 'Every message, its cause and its fix: the Troubleshooting section of the icr-login README.';
+
+/** The step failed before any client ran: the error, which says what to do, is the whole summary. */
+export function renderFailure(error: string): string {
+  return ['### icr-login', '', '> [!CAUTION]', `> ${cell(error)}`, '', TROUBLESHOOTING, ''].join('\n');
+}
+
 export function renderSummary(r: Report): string {
   const lines = ['### icr-login', ''];
-  if (r.error) lines.push(`> [!CAUTION]`, `> ${cell(r.error)}`, '');
+  if (r.error) lines.push(`> [!CAUTION]`, `> ${cell(r.error)}`, '', TROUBLESHOOTING, '');
   if (r.hosts.length > 0 && r.clients.length > 0) {
     lines.push(`| registry | ${r.clients.join(' | ')} |`, `|---|${r.clients.map(() => '---').join('|')}|`);
     for (const host of r.hosts) {

@@ -49,6 +49,9 @@ describe('failures', () => {
     const job = await newJob(machine);
     const main = await job.main(emulatorInputs(emu, { 'api-key': emu.unknownKey }));
     expect(oneError(main)).toMatch(/^::error title=IAM::IAM rejected the API key \(BXNIM0415E: Provided API key could not be found\.\); check the api-key secret/);
+    expect(main.summary).toContain('> IAM rejected the API key (BXNIM0415E');
+    expect(main.summary).toContain('Troubleshooting');
+    expect(main.outputs['logged-in']).toBe('false');
     expect(await readAuths(machine.dockerFile)).toEqual({});
     const post = await job.post(main);
     expect(post.stdout).toContain('Nothing to log out.');
@@ -149,6 +152,7 @@ describe('failures', () => {
     const job = await newJob(await newMachine(emu));
     const main = await job.main(emulatorInputs(emu, inputs));
     expect(oneError(main)).toContain(message);
+    expect(main.summary).toContain(message);
     await expectNoLeaks(emu, job, [main]);
   });
 });
