@@ -1,4 +1,6 @@
 // The `auths` map that docker's config.json and the containers auth.json share. Pure.
+import { parseJsonObject } from './json.ts';
+
 export interface AuthFile {
   auths?: Record<string, Record<string, unknown>>;
   credsStore?: string;
@@ -7,13 +9,7 @@ export interface AuthFile {
 }
 
 export function parseAuthFile(text: string | undefined): AuthFile {
-  if (!text || text.trim() === '') return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as AuthFile) : {};
-  } catch {
-    return {};
-  }
+  return (parseJsonObject(text) as AuthFile | undefined) ?? {};
 }
 
 /** The docker credential helper that holds `host`'s secret, if docker delegates it to one. */

@@ -18,6 +18,7 @@ Options (each matches the GitHub Action input of the same name):
   --trusted-profile ID      log in as this trusted profile (auth-type apikey)
   --iam-endpoint URL        IAM base URL (default: https://iam.cloud.ibm.com)
   --isolate                 keep credentials in files of their own; prints DOCKER_CONFIG and REGISTRY_AUTH_FILE
+  --logout BOOL             false: icr-login logout leaves this login in place (default: true)
   --timeout SECONDS         time limit for each client command (default: 60)
   --missing-key fail|skip   what an empty key does (default: fail)
   --api-key-stdin           read the API key from stdin
@@ -46,6 +47,7 @@ const OPTIONS = {
   'trusted-profile': { type: 'string' },
   'iam-endpoint': { type: 'string' },
   isolate: { type: 'boolean' },
+  logout: { type: 'string' },
   timeout: { type: 'string' },
   'missing-key': { type: 'string' },
   'api-key-stdin': { type: 'boolean' },
@@ -87,6 +89,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   set(INPUT.trustedProfile, values['trusted-profile']);
   set(INPUT.iamEndpoint, values['iam-endpoint']);
   set(INPUT.isolate, values.isolate);
+  set(INPUT.logout, values.logout);
   set(INPUT.timeout, values.timeout);
   set(INPUT.missingKey, values['missing-key']);
   if (command === 'logout' && Object.keys(inputs).length > 0) {

@@ -1,42 +1,63 @@
-// A terminal as a Runtime: secrets redacted from every line; each login's state kept as a session in a
-// 0600 file, so `icr-login logout` can undo every login since the last logout.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// A terminal as a Runtime: secrets redacted from every line; each login's state kept as a session file
+// of its own (0600), written as each login succeeds, so `icr-login logout` can undo every login since
+// the last logout, also of a run that was killed, and two runs at once never share a file.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { parseJsonObject } from './json.ts';
 import type { Runtime } from './runtime.ts';
-
-/** Where logins record what `icr-login logout` must undo. Holds hosts, clients and paths, never a secret. */
-export function statePath(env: NodeJS.ProcessEnv): string {
-  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
-  return join(base, 'icr-login', 'sessions.json');
-}
 
 export type Session = Record<string, string>;
 
-export function loadSessions(path: string): Session[] {
+/** Where logins record what `icr-login logout` must undo: hosts, clients and paths, never a secret. */
+export function sessionsDir(env: NodeJS.ProcessEnv): string {
+  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || env['USERPROFILE'] || homedir(), '.local', 'state');
+  return join(base, 'icr-login', 'sessions');
+}
+
+/** Session files, newest first. */
+export function listSessions(dir: string): string[] {
   try {
-    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return Array.isArray(v) ? (v as Session[]) : [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .reverse()
+      .map((f) => join(dir, f));
   } catch {
     return [];
   }
 }
 
-export function saveSessions(path: string, sessions: readonly Session[]): void {
-  if (sessions.length === 0) {
-    rmSync(path, { force: true });
-    return;
-  }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, JSON.stringify(sessions), { mode: 0o600 });
+export function readSession(path: string): Session {
+  return (parseJsonObject(readFileSync(path, 'utf8')) as Session | undefined) ?? {};
+}
+
+/** Written whole and renamed into place, so a reader never sees half a file. */
+function writeSession(path: string, session: Session): void {
+  const partial = `${path}.partial`;
+  writeFileSync(partial, JSON.stringify(session), { mode: 0o600 });
+  renameSync(partial, path);
+}
+
+export function newSessionPath(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.json`);
+}
+
+export function removeSession(path: string): void {
+  rmSync(path, { force: true });
 }
 
 export interface CliRuntime extends Runtime {
-  /** What this run saved as state: a session for a later logout. */
+  /** What this run saved as state. */
   readonly saved: Session;
 }
 
-export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean, state: Session = {}): CliRuntime {
+/**
+ * @param state what getState answers (a session read back for logout)
+ * @param sessionPath where saveState persists, each time it is called (login only)
+ */
+export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean, state: Session = {}, sessionPath?: string): CliRuntime {
   const secrets: string[] = [];
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
   const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
@@ -57,6 +78,7 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     setOutput: (name, value) => void process.stdout.write(`${name}=${redact(value)}\n`),
     saveState: (name, value) => {
       saved[name] = value;
+      if (sessionPath) writeSession(sessionPath, saved);
     },
     getState: (name) => state[name] ?? '',
     exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // icr-login for everything that is not a GitHub runner: the same steps, driven from argv.
 import { parseCli, USAGE } from './cli-args.ts';
-import { cliRuntime, loadSessions, saveSessions, statePath } from './cli-runtime.ts';
+import { cliRuntime, listSessions, newSessionPath, readSession, removeSession, sessionsDir } from './cli-runtime.ts';
 import { UserError } from './errors.ts';
 import { loginStep } from './login-step.ts';
 import { logoutStep } from './logout-step.ts';
@@ -15,6 +15,28 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Undoes every recorded session, newest first; a session whose logout failed stays for the next try. */
+async function logout(env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
+  const sessions = listSessions(sessionsDir(env));
+  if (sessions.length === 0 && !quiet) process.stderr.write('Nothing to log out.\n');
+  let ok = true;
+  for (const path of sessions) {
+    if (await logoutStep(cliRuntime({}, env, quiet, readSession(path)))) removeSession(path);
+    else ok = false;
+  }
+  return ok ? 0 : 1;
+}
+
+async function login(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
+  const path = newSessionPath(sessionsDir(env));
+  const rt = cliRuntime(inputs, env, quiet, {}, path);
+  const result = await loginStep(rt);
+  // A run that left nothing to undo keeps no session.
+  const saved = rt.saved;
+  if (decodeLogins(saved[STATE.logins] ?? '').length === 0 && !saved[STATE.isolated] && !saved[STATE.earlier]) removeSession(path);
+  return result === 'invalid' ? 2 : result === 'failed' ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   let cmd;
   try {
@@ -25,28 +47,11 @@ async function main(): Promise<number> {
   }
   if (cmd.command === 'help') return void process.stdout.write(`${USAGE}\n`), 0;
   if (cmd.command === 'version') return void process.stdout.write(`${pkg.version}\n`), 0;
-
   const env = process.env;
-  const path = statePath(env);
-  if (cmd.command === 'logout') {
-    // Newest first, so earlier credentials are put back in the order they were kept aside.
-    let ok = true;
-    const sessions = loadSessions(path);
-    if (sessions.length === 0 && !cmd.quiet) process.stderr.write('Nothing to log out.\n');
-    for (const session of sessions.reverse()) ok = (await logoutStep(cliRuntime({}, env, cmd.quiet, session))) && ok;
-    saveSessions(path, []);
-    return ok ? 0 : 1;
-  }
-
+  if (cmd.command === 'logout') return logout(env, cmd.quiet);
   const inputs = { ...cmd.inputs };
   inputs[INPUT.apiKey] = cmd.apiKeyStdin ? await readStdin() : env['IBMCLOUD_API_KEY'] || env['ICR_API_KEY'] || '';
-  const rt = cliRuntime(inputs, env, cmd.quiet);
-  const result = await loginStep(rt);
-  // Whatever logged in, even part-way, is recorded for `icr-login logout`.
-  if (decodeLogins(rt.saved[STATE.logins] ?? '').length > 0 || rt.saved[STATE.isolated] || rt.saved[STATE.earlier]) {
-    saveSessions(path, [...loadSessions(path), rt.saved]);
-  }
-  return result === 'invalid' ? 2 : result === 'failed' ? 1 : 0;
+  return login(inputs, env, cmd.quiet);
 }
 
 process.exitCode = await main();

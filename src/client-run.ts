@@ -2,7 +2,7 @@
 import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './clients.ts';
 import type { Credential } from './credentials.ts';
 import { run, type RunResult } from './process.ts';
-import { backoff, type RetryPolicy } from './retry.ts';
+import { backoff, sleep, type RetryPolicy } from './retry.ts';
 import type { Outcome } from './session.ts';
 import type { ClientName } from './settings.ts';
 
@@ -36,8 +36,6 @@ function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: strin
   }
   return `${tool.name} ${verb} ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
   const policy = ctx.policy ?? CLIENT_RETRY;

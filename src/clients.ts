@@ -1,5 +1,5 @@
 // How each client logs in and out, and which credentials file it writes. Pure.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ClientName } from './settings.ts';
 
 /** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */
@@ -33,6 +33,7 @@ export function logoutArgs(host: string): string[] {
 }
 
 export interface Platform {
+  readonly os: NodeJS.Platform;
   readonly env: NodeJS.ProcessEnv;
   readonly home: string;
   readonly uid: number;
@@ -48,9 +49,19 @@ export function credentialsFile(client: ClientName, p: Platform): string {
   if (client === 'docker') return join(dockerConfig || join(p.home, '.docker'), 'config.json');
   if (p.env['REGISTRY_AUTH_FILE']) return p.env['REGISTRY_AUTH_FILE'];
   if (dockerConfig) return join(dockerConfig, 'config.json');
+  // containers/image keeps the runtime-dir locations for Linux; elsewhere it uses the home folder.
+  if (p.os !== 'linux') return join(p.home, '.config', 'containers', 'auth.json');
   const runtimeDir = p.env['XDG_RUNTIME_DIR'];
   if (runtimeDir && p.isDirectory(runtimeDir)) return join(runtimeDir, 'containers', 'auth.json');
   return join('/run/containers', String(p.uid), 'auth.json');
+}
+
+/**
+ * Variables that make a client use exactly `file`, whatever a later step exported: post logs out of
+ * the file main wrote, not of the one the environment points at by then.
+ */
+export function pinnedTo(client: ClientName, file: string): Record<string, string> {
+  return client === 'docker' ? { DOCKER_CONFIG: dirname(file) } : { REGISTRY_AUTH_FILE: file };
 }
 
 /** The client's own error line: the last line that says something, without client noise. */

@@ -3,6 +3,7 @@ import { which } from '@actions/io';
 import { basename } from 'node:path';
 import { helperFor, type AuthFile } from './auth-file.ts';
 import { UserError } from './errors.ts';
+import { parseJsonObject } from './json.ts';
 import { run } from './process.ts';
 
 export interface HelperSecret {
@@ -30,12 +31,11 @@ export async function helperProgram(config: AuthFile, configPath: string, host: 
 export async function helperGet(program: string, host: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HelperSecret | undefined> {
   const r = await run(program, ['get'], { input: host, env, timeoutMs });
   if (r.code !== 0) return undefined;
-  try {
-    const v = JSON.parse(r.stdout) as Partial<HelperSecret>;
-    return typeof v.Secret === 'string' && v.Secret ? { ServerURL: v.ServerURL ?? host, Username: v.Username ?? '', Secret: v.Secret } : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = parseJsonObject(r.stdout);
+  const secret = v?.['Secret'];
+  if (typeof secret !== 'string' || secret === '') return undefined;
+  const text = (key: string, fallback: string): string => (typeof v?.[key] === 'string' ? (v[key] as string) : fallback);
+  return { ServerURL: text('ServerURL', host), Username: text('Username', ''), Secret: secret };
 }
 
 export async function helperStore(program: string, secret: HelperSecret, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<boolean> {

@@ -3,14 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAuthFile, withEntry } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
+import { parseJson } from './json.ts';
 import { privateDir, writePrivateFile } from './private-files.ts';
-import type { ClientName } from './settings.ts';
-
-export interface Target {
-  readonly client: ClientName;
-  readonly host: string;
-  readonly file: string;
-}
+import type { Target } from './session.ts';
 
 export interface Earlier {
   readonly file: string;
@@ -66,14 +61,8 @@ export async function saveEarlier(parent: string, earlier: readonly Earlier[]): 
 }
 
 export async function loadEarlier(path: string): Promise<Earlier[]> {
-  const text = await readText(path);
-  if (!text) return [];
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? (v as Earlier[]) : [];
-  } catch {
-    return [];
-  }
+  const v = parseJson(await readText(path));
+  return Array.isArray(v) ? (v as Earlier[]) : [];
 }
 
 /** Puts back what one file held before; run after that file's logouts, never beside another writer. */
@@ -85,8 +74,12 @@ export async function restoreEarlier(earlier: readonly Earlier[], env: NodeJS.Pr
         problems.push(`could not put the earlier credentials for ${e.host} back into ${e.helper.program}`);
       }
     } else if (e.entry) {
-      const file = parseAuthFile(await readText(e.file));
-      await writeFile(e.file, JSON.stringify(withEntry(file, e.host, e.entry), null, '\t'), { mode: 0o600 });
+      try {
+        const file = parseAuthFile(await readText(e.file));
+        await writeFile(e.file, JSON.stringify(withEntry(file, e.host, e.entry), null, '\t'), { mode: 0o600 });
+      } catch (error) {
+        problems.push(`could not put the earlier credentials for ${e.host} back into ${e.file} (${(error as NodeJS.ErrnoException).code ?? 'write failed'})`);
+      }
     }
   }
   return problems;

@@ -19,6 +19,8 @@ function isDirectory(path: string): boolean {
   }
 }
 
-export function platformOf(env: NodeJS.ProcessEnv): Platform {
-  return { env, home: env['HOME'] || env['USERPROFILE'] || homedir(), uid: process.getuid?.() ?? 0, isDirectory };
+export function platformOf(env: NodeJS.ProcessEnv, os: NodeJS.Platform = process.platform): Platform {
+  // The clients find home as Go does: USERPROFILE on Windows, HOME elsewhere.
+  const home = (os === 'win32' ? env['USERPROFILE'] : env['HOME']) || homedir();
+  return { os, env, home, uid: process.getuid?.() ?? 0, isDirectory };
 }

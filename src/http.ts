@@ -20,7 +20,8 @@ export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => (env[name] ?? '').trim() !== '');
 }
 
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+/** The first value of a header that may come more than once. */
+export const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 async function directPost(url: string, options: PostOptions): Promise<HttpAnswer> {
   // Loaded on first use: TLS set-up is not needed to print the first line of a step.
@@ -44,8 +45,8 @@ async function directPost(url: string, options: PostOptions): Promise<HttpAnswer
   });
 }
 
-export async function httpPost(url: string, options: PostOptions, env: NodeJS.ProcessEnv = process.env): Promise<HttpAnswer> {
-  if (!proxyConfigured(env)) return directPost(url, options);
+export async function httpPost(url: string, options: PostOptions): Promise<HttpAnswer> {
+  if (!proxyConfigured(process.env)) return directPost(url, options);
   const { proxyPost } = await import('./proxy-post.ts');
   return proxyPost(url, options);
 }

@@ -1,4 +1,6 @@
 // What IAM's token endpoint answers, read into tokens or one clear sentence. Pure.
+import { parseJsonObject } from './json.ts';
+
 export interface IamTokens {
   readonly accessToken: string;
   /** Seconds the access token lives. */
@@ -9,7 +11,6 @@ export interface IamTokens {
   readonly refreshToken: string | undefined;
   readonly refreshTokenExpiration: number | undefined;
   readonly accountId: string | undefined;
-  readonly iamId: string | undefined;
 }
 
 export type IamAnswer =
@@ -20,12 +21,7 @@ export type IamAnswer =
 export function jwtClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonObject(Buffer.from(payload, 'base64url').toString('utf8'));
 }
 
 function accountOf(claims: Record<string, unknown> | undefined): string | undefined {
@@ -44,15 +40,6 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599 && status !== 501);
 }
 
-function parseJson(body: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function describeBody(body: string, contentType: string): string {
   if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body)) return 'an HTML page (a proxy or captive portal answering instead of IAM?)';
   if (body.trim() === '') return 'an empty body';
@@ -60,7 +47,7 @@ function describeBody(body: string, contentType: string): string {
 }
 
 export function readIamAnswer(status: number, contentType: string, body: string, now: number = Date.now()): IamAnswer {
-  const json = parseJson(body);
+  const json = parseJsonObject(body);
   if (status >= 200 && status < 300) {
     const accessToken = json?.['access_token'];
     if (!json || typeof accessToken !== 'string' || accessToken === '') {
@@ -72,7 +59,6 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     const expiration = num(json['expiration']) ?? num(claims?.['exp']) ?? Math.floor(now / 1000) + expiresIn;
     const refresh = json['refresh_token'];
     const refreshToken = typeof refresh === 'string' && refresh !== '' && refresh !== 'not_supported' ? refresh : undefined;
-    const iamId = claims?.['iam_id'];
     return {
       ok: true,
       tokens: {
@@ -82,7 +68,6 @@ export function readIamAnswer(status: number, contentType: string, body: string,
         refreshToken,
         refreshTokenExpiration: refreshToken ? num(json['refresh_token_expiration']) : undefined,
         accountId: accountOf(claims),
-        iamId: typeof iamId === 'string' ? iamId : undefined,
       },
     };
   }

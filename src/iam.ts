@@ -1,8 +1,8 @@
-// The one IAM token exchange of a step: retries, timeouts and proxies. HTTP adapter over undici.
+// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole.
 import { httpPost } from './http.ts';
 import { UserError } from './errors.ts';
 import { readIamAnswer, type IamTokens } from './iam-response.ts';
-import { backoff, IAM_RETRY, retryAfter, type RetryPolicy } from './retry.ts';
+import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from './retry.ts';
 
 export interface ExchangeOptions {
   /** Bound on the whole exchange, retries included. */
@@ -10,6 +10,8 @@ export interface ExchangeOptions {
   /** Bound on one request. */
   readonly requestMs?: number;
   readonly policy?: RetryPolicy;
+  /** Stops the exchange (a missing client already failed the step). */
+  readonly signal?: AbortSignal;
   readonly debug?: (message: string) => void;
 }
 
@@ -20,8 +22,6 @@ function networkCause(error: unknown): string {
   const text = (e?.cause?.message ?? e?.message ?? String(error)).split('\n')[0];
   return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
 export async function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
@@ -44,7 +44,7 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       const res = await httpPost(url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body,
-        signal: AbortSignal.timeout(timeout),
+        signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
       const answer = readIamAnswer(res.status, res.contentType, res.body);
       if (answer.ok) return answer.tokens;
@@ -62,6 +62,7 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
     if (attempt >= policy.retries || Date.now() + delay >= deadline) {
       throw new UserError(`Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`, 'IAM');
     }
-    await sleep(delay);
+    await sleep(delay, options.signal);
+    if (options.signal?.aborted) throw new UserError('The IAM token exchange was cancelled.', 'IAM');
   }
 }

@@ -37,15 +37,13 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
   const registry = read(INPUT.registry);
   const regionInput = read(INPUT.region);
   let hosts: string[];
-  let regions: string[] = [];
   if (registry.trim() !== '') {
     if (privateEndpoint) {
       throw new UserError('Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.');
     }
     hosts = parseRegistries(registry);
   } else {
-    regions = splitList(regionInput.trim() === '' ? 'us-south' : regionInput);
-    hosts = resolveRegions(regions, privateEndpoint);
+    hosts = resolveRegions(splitList(regionInput.trim() === '' ? 'us-south' : regionInput), privateEndpoint);
   }
 
   const authType = parseAuthType(read(INPUT.authType));
@@ -57,7 +55,6 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
   return {
     apiKey,
     hosts,
-    regions,
     clients: parseClients(read(INPUT.clients)),
     authType,
     trustedProfile,

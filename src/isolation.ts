@@ -1,6 +1,7 @@
 // isolate: true — this job's credentials in files of its own under RUNNER_TEMP, so jobs sharing a HOME never meet.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJsonObject } from './json.ts';
 import { privateDir } from './private-files.ts';
 
 export interface Isolation {
@@ -23,13 +24,8 @@ export function isolationEnv(i: Isolation): Record<string, string> {
 }
 
 export function decodeIsolation(text: string): Isolation | undefined {
-  if (!text) return undefined;
-  try {
-    const v = JSON.parse(text) as Partial<Isolation>;
-    return typeof v.dir === 'string' && typeof v.dockerConfig === 'string' && typeof v.authFile === 'string'
-      ? { dir: v.dir, dockerConfig: v.dockerConfig, authFile: v.authFile }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = parseJsonObject(text);
+  return v && typeof v['dir'] === 'string' && typeof v['dockerConfig'] === 'string' && typeof v['authFile'] === 'string'
+    ? { dir: v['dir'], dockerConfig: v['dockerConfig'], authFile: v['authFile'] }
+    : undefined;
 }

@@ -1,21 +1,21 @@
 // The main step: validate, one IAM exchange, every client into every host, state as each succeeds.
-import { clientLogin, clientSees, type ClientTool } from './client-run.ts';
-import { credentialsFile, inWriteOrder, sharesContainersAuth } from './clients.ts';
+import { tmpdir } from 'node:os';
+import type { ClientTool } from './client-run.ts';
+import { credentialsFile, inWriteOrder } from './clients.ts';
 import { credentialFor, credentialForms, tokenSecrets } from './credentials.ts';
 import { discoverClients } from './discover.ts';
-import { earlierSecrets, readEarlier, saveEarlier, type Target } from './earlier-credentials.ts';
+import { earlierSecrets, readEarlier, saveEarlier } from './earlier-credentials.ts';
 import { clientEnv, platformOf } from './env.ts';
 import { describe, UserError } from './errors.ts';
 import { exchangeApiKey } from './iam.ts';
 import type { IamTokens } from './iam-response.ts';
 import { readSettings } from './inputs.ts';
 import { createIsolation, isolationEnv } from './isolation.ts';
+import { runLogins } from './login-run.ts';
 import type { Runtime } from './runtime.ts';
-import { encodeLogins, groupBy, plan, writeThenConfirm, type Login, type Outcome } from './session.ts';
+import { encodeLogins, plan, type Outcome, type Target } from './session.ts';
 import { OUTPUT, STATE, type Settings } from './settings.ts';
 import { renderFailure, renderSummary, type Report } from './summary.ts';
-import { availableParallelism, tmpdir } from 'node:os';
-import { Slots } from './slots.ts';
 
 /** How the step ended: `invalid` when the inputs were refused before anything ran. */
 export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
@@ -25,47 +25,69 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
   try {
     settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret), rt.missingKeyMessage);
   } catch (error) {
-    rt.setOutput(OUTPUT.loggedIn, 'false');
-    const message = describe(error);
-    rt.fail(message, error instanceof UserError ? error.title : undefined);
-    await rt.writeSummary(renderFailure(message));
+    await failStep(rt, error, undefined);
     return 'invalid';
-  }
-  rt.saveState(STATE.logout, String(settings.logout));
-  rt.saveState(STATE.timeout, String(settings.timeoutSeconds));
-  if (settings.apiKey === '') {
-    rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
-    rt.setOutput(OUTPUT.loggedIn, 'false');
-    return 'skipped';
   }
   let report: Report | undefined;
   try {
+    rt.saveState(STATE.logout, String(settings.logout));
+    rt.saveState(STATE.timeout, String(settings.timeoutSeconds));
+    if (settings.apiKey === '') {
+      rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
+      rt.setOutput(OUTPUT.loggedIn, 'false');
+      return 'skipped';
+    }
     report = await logIn(rt, settings, (r) => (report = r));
     await rt.writeSummary(renderSummary(report));
     return 'ok';
   } catch (error) {
-    rt.setOutput(OUTPUT.loggedIn, 'false');
-    const message = describe(error);
-    if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
-    rt.fail(message, error instanceof UserError ? error.title : undefined);
-    await rt.writeSummary(report ? renderSummary({ ...report, error: message }) : renderFailure(message));
+    await failStep(rt, error, report);
     return 'failed';
   }
 }
 
-/** Discovery and the token exchange overlap; each token is masked the moment it arrives. */
+async function failStep(rt: Runtime, error: unknown, report: Report | undefined): Promise<void> {
+  const message = describe(error);
+  if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
+  rt.setOutput(OUTPUT.loggedIn, 'false');
+  rt.fail(message, error instanceof UserError ? error.title : undefined);
+  await rt.writeSummary(report ? renderSummary({ ...report, error: message }) : renderFailure(message));
+}
+
+/**
+ * Discovery and the token exchange overlap; each token is masked the moment it arrives. A client that
+ * is missing fails the step at once, without waiting out IAM's retries.
+ */
 async function exchangeAndDiscover(rt: Runtime, settings: Settings): Promise<{ tokens: IamTokens; tools: ClientTool[] }> {
   // One bound for every network operation: the exchange, retries included, and each request within it.
   const totalMs = settings.timeoutSeconds * 1000;
-  const options = { totalMs, requestMs: Math.min(30_000, totalMs / 2), debug: (m: string) => rt.debug(m) };
+  const cancel = new AbortController();
+  const options = { totalMs, requestMs: Math.min(30_000, totalMs / 2), signal: cancel.signal, debug: (m: string) => rt.debug(m) };
   const exchange = exchangeApiKey(settings.iamEndpoint, settings.apiKey, options).then((tokens) => {
     for (const s of tokenSecrets(tokens)) rt.mask(s);
     return tokens;
   });
-  const [iam, found] = await Promise.allSettled([exchange, discoverClients(settings.clients)]);
-  if (iam.status === 'rejected') throw iam.reason;
-  if (found.status === 'rejected') throw found.reason;
-  return { tokens: iam.value, tools: found.value };
+  // Handled here so a refusal that comes while discovery runs is not an unhandled rejection; the
+  // await below still throws it.
+  exchange.catch(() => {});
+  let tools: ClientTool[];
+  try {
+    tools = await discoverClients(settings.clients);
+  } catch (error) {
+    cancel.abort();
+    throw error;
+  }
+  return { tokens: await exchange, tools };
+}
+
+/** Runs a file-system step under RUNNER_TEMP, turning its failure into one sentence. */
+async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new UserError(`Could not ${what} under ${dir} (${code}); check that the runner's temp folder (RUNNER_TEMP) exists and is writable.`, 'RUNNER_TEMP');
+  }
 }
 
 async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => void): Promise<Report> {
@@ -77,7 +99,7 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const runnerTemp = rt.env['RUNNER_TEMP'] || tmpdir();
   let env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
   if (settings.isolate) {
-    const isolation = await createIsolation(runnerTemp);
+    const isolation = await inRunnerTemp(runnerTemp, 'create the isolated credentials folder', () => createIsolation(runnerTemp));
     rt.saveState(STATE.isolated, JSON.stringify(isolation));
     env = { ...env, ...isolationEnv(isolation) };
     rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);
@@ -93,11 +115,11 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const earlier = await readEarlier(targets, env, timeoutMs);
   for (const s of earlierSecrets(earlier)) rt.mask(s);
   if (earlier.length > 0) {
-    rt.saveState(STATE.earlier, await saveEarlier(runnerTemp, earlier));
+    rt.saveState(STATE.earlier, await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)));
     rt.info(`Kept aside the credentials ${earlier.map((e) => e.host).join(', ')} had before this step; post puts them back.`);
   }
 
-  const done: Login[] = [];
+  const done: Target[] = [];
   const outcomes: Outcome[] = [];
   const report = (): Report => ({
     hosts: settings.hosts,
@@ -112,11 +134,11 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   rt.saveState(STATE.logins, encodeLogins(done));
   progress(report());
 
-  const ctx = { env, timeoutMs, debug: (m: string) => rt.debug(m) };
-  const record = (outcome: Outcome): Outcome => {
+  await runLogins(targets, byName, credential, { env, timeoutMs, debug: (m) => rt.debug(m) }, (target, outcome) => {
     outcomes.push(outcome);
     if (outcome.ok) {
-      done.push({ client: outcome.client, host: outcome.host });
+      // Recorded the moment it exists, so post can undo it whatever happens next.
+      done.push(target);
       rt.saveState(STATE.logins, encodeLogins(done));
       const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
       rt.info(`${outcome.client} ${what} ${outcome.host} as ${credential.username}.`);
@@ -124,25 +146,7 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
       rt.info(outcome.detail);
     }
     progress(report());
-    return outcome;
-  };
-  // Files side by side; within a file, see writeThenConfirm. Logins before confirmations for a core.
-  const slots = new Slots(availableParallelism());
-  const WRITE = 0;
-  const CONFIRM = 1;
-  await Promise.all(
-    groupBy(targets, (t) => t.file).map((group) =>
-      writeThenConfirm(
-        group,
-        (t) => sharesContainersAuth(t.client),
-        async (t) => record(await slots.run(WRITE, () => clientLogin(byName.get(t.client)!, t.host, credential, ctx))),
-        async (t, writer) =>
-          (await slots.run(CONFIRM, () => clientSees(byName.get(t.client)!, t.host, credential.username, ctx)))
-            ? record({ client: t.client, host: t.host, ok: true, detail: `sees ${writer}'s login` })
-            : undefined,
-      ),
-    ),
-  );
+  });
 
   const hosts = settings.hosts.filter((h) => done.some((l) => l.host === h));
   const clients = tools.map((t) => t.name).filter((c) => done.some((l) => l.client === c));
@@ -151,12 +155,12 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   rt.setOutput(OUTPUT.clients, clients.join(','));
   rt.setOutput(OUTPUT.accountId, tokens.accountId ?? '');
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
-  if (outcomes.every((o) => o.ok)) rt.setOutput(OUTPUT.loggedIn, 'true');
 
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
     const rest = done.length > 0 ? ' The logins that succeeded are logged out by the post step.' : '';
     throw new UserError(`${failed.map((o) => o.detail.replace(/\.$/, '')).join('; ')}.${rest}`, `${failed[0]!.client} login`);
   }
+  rt.setOutput(OUTPUT.loggedIn, 'true');
   return report();
 }

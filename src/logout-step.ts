@@ -1,42 +1,49 @@
-// The post step: log out exactly the logins main recorded, put back earlier credentials, remove our files.
-// Never fails the job: every problem is a warning.
+// The post step: log out exactly the logins main recorded, from the files main wrote, put back
+// earlier credentials, remove our files. Never fails the job: every problem is a warning.
 import { which } from '@actions/io';
-import { maskable } from './apikey.ts';
 import { dirname } from 'node:path';
+import { maskable, parseApiKey } from './apikey.ts';
 import { clientLogout } from './client-run.ts';
-import { credentialsFile, sharesContainersAuth } from './clients.ts';
-import { loadEarlier, restoreEarlier } from './earlier-credentials.ts';
-import { clientEnv, platformOf } from './env.ts';
+import { pinnedTo, sharesContainersAuth } from './clients.ts';
+import { loadEarlier, restoreEarlier, type Earlier } from './earlier-credentials.ts';
+import { clientEnv } from './env.ts';
 import { describe } from './errors.ts';
-import { decodeIsolation, isolationEnv } from './isolation.ts';
+import { decodeIsolation } from './isolation.ts';
 import { removeQuietly } from './private-files.ts';
 import type { Runtime } from './runtime.ts';
-import { decodeLogins, groupBy, runGrouped, type Outcome } from './session.ts';
+import { decodeLogins, groupBy, runGrouped, type Outcome, type Target } from './session.ts';
 import { INPUT, STATE } from './settings.ts';
 import { renderLogoutSummary } from './summary.ts';
+
+/** The runner hands post the inputs again: every form of the key is masked and kept from the logouts. */
+function keySecrets(raw: string): string[] {
+  try {
+    return [...parseApiKey(raw).secrets];
+  } catch {
+    return maskable(raw);
+  }
+}
 
 /** Logs out what main recorded. Resolves false when anything could not be undone (all of it warned). */
 export async function logoutStep(rt: Runtime): Promise<boolean> {
   const earlierPath = rt.getState(STATE.earlier);
+  const isolation = decodeIsolation(rt.getState(STATE.isolated));
   try {
     if (rt.getState(STATE.logout) === 'false') {
       rt.info('Input logout is false: leaving the clients logged in.');
       return true;
     }
-    // The runner hands post the inputs again: the key is masked and kept from the logout commands too.
-    const secrets = maskable(rt.getInput(INPUT.apiKey));
+    const secrets = keySecrets(rt.getInput(INPUT.apiKey));
     for (const s of secrets) rt.mask(s);
-    const isolation = decodeIsolation(rt.getState(STATE.isolated));
-    const env = clientEnv(rt.env, secrets);
-    const ok = await logOut(rt, isolation ? { ...env, ...isolationEnv(isolation) } : env);
-    if (isolation) await removeQuietly(isolation.dir);
-    return ok;
+    return await logOut(rt, clientEnv(rt.env, secrets));
   } catch (error) {
     rt.warning(describe(error), 'logout');
     return false;
   } finally {
-    // The only file of ours that holds anyone's credentials goes, whatever happened above.
+    // Files of ours go whatever happened above: the copy of earlier credentials, and the isolated
+    // credentials, which nothing can use once the job is over.
     if (earlierPath) await removeQuietly(dirname(earlierPath));
+    if (isolation) await removeQuietly(isolation.dir);
   }
 }
 
@@ -47,32 +54,21 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
     return true;
   }
   const timeoutMs = (Number(rt.getState(STATE.timeout)) || 60) * 1000;
-  const platform = platformOf(env);
   const earlier = await loadEarlier(rt.getState(STATE.earlier));
   const names = [...new Set(logins.map((l) => l.client))];
   const paths = new Map(await Promise.all(names.map(async (name) => [name, await which(name, false)] as const)));
+  // The last logout of each (file, host) puts back what that host had in that file before the step.
+  const key = (t: Target): string => `${t.file}\n${t.host}`;
+  const last = new Map(logins.map((t) => [key(t), t]));
 
-  const targets = logins.map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
-  const groups = groupBy(targets, (t) => t.file);
-  const outcomes = await runGrouped(groups, () => {
+  const outcomes = await runGrouped(groupBy(logins, (t) => t.file), () => {
     // Within one file, one containers tool's logout removes the entry every one of them reads.
     const removedBy = new Map<string, string>();
     return async (target): Promise<Outcome[]> => {
-      const path = paths.get(target.client);
-      const shared = sharesContainersAuth(target.client) ? removedBy.get(target.host) : undefined;
-      const outcome: Outcome = shared
-        ? { ...target, ok: true, detail: `logged out with ${shared}` }
-        : path
-          ? await clientLogout({ name: target.client, path }, target.host, { env, timeoutMs })
-          : { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
-      if (outcome.ok && !shared && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-      // Last writer of this file for this host: put back what it held before the step.
-      const isLast = groups.find((g) => g.includes(target))!.filter((t) => t.host === target.host).at(-1) === target;
-      if (!isLast) return [outcome];
-      const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
-      const problems = await restoreEarlier(mine, env, timeoutMs);
-      const restored: Outcome[] = mine.length > 0 && problems.length === 0 ? [{ ...target, ok: true, detail: 'earlier credentials put back' }] : [];
-      return [outcome, ...restored, ...problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }))];
+      const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), { ...env, ...pinnedTo(target.client, target.file) }, timeoutMs);
+      if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
+      if (last.get(key(target)) !== target) return [outcome];
+      return [outcome, ...(await putBack(target, earlier, env, timeoutMs))];
     };
   });
   for (const o of outcomes.flat()) {
@@ -81,4 +77,18 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
   }
   await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
   return outcomes.flat().every((o) => o.ok);
+}
+
+async function logOutOne(target: Target, path: string | undefined, removedBy: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
+  if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
+  if (!path) return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+  return clientLogout({ name: target.client, path }, target.host, { env, timeoutMs });
+}
+
+async function putBack(target: Target, earlier: readonly Earlier[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome[]> {
+  const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
+  if (mine.length === 0) return [];
+  const problems = await restoreEarlier(mine, env, timeoutMs);
+  if (problems.length === 0) return [{ ...target, ok: true, detail: 'earlier credentials put back' }];
+  return problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }));
 }

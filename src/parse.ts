@@ -1,6 +1,6 @@
 // Pure parsers for single inputs. Each either returns a value or throws one UserError sentence.
 import { UserError } from './errors.ts';
-import { closest, quote, splitList } from './text.ts';
+import { didYouMean, quote, splitList } from './text.ts';
 import { AUTH_TYPES, CLIENT_NAMES, type AuthType, type ClientName } from './settings.ts';
 
 const TRUE = ['true', 'yes', 'on', '1'];
@@ -18,9 +18,7 @@ export function parseChoice<T extends string>(name: string, value: string, choic
   const v = value.trim().toLowerCase();
   if (v === '') return fallback;
   if ((choices as readonly string[]).includes(v)) return v as T;
-  const near = closest(v, choices);
-  const hint = near ? ` Did you mean "${near}"?` : '';
-  throw new UserError(`Input ${name} must be one of ${choices.join(', ')}, not ${quote(value)}.${hint}`);
+  throw new UserError(`Input ${name} must be one of ${choices.join(', ')}, not ${quote(value)}.${didYouMean(v, choices)}`);
 }
 
 export function parseAuthType(value: string): AuthType {
@@ -34,9 +32,7 @@ export function parseClients(value: string): ClientName[] | 'auto' {
   const seen = new Set<ClientName>();
   for (const name of names) {
     if (!(CLIENT_NAMES as readonly string[]).includes(name)) {
-      const near = closest(name, CLIENT_NAMES);
-      const hint = near ? ` Did you mean "${near}"?` : '';
-      throw new UserError(`Unknown client ${quote(name)} in input clients.${hint} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`);
+      throw new UserError(`Unknown client ${quote(name)} in input clients.${didYouMean(name, CLIENT_NAMES)} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`);
     }
     seen.add(name as ClientName);
   }
@@ -47,7 +43,7 @@ export function parseTimeout(value: string): number {
   const v = value.trim();
   if (v === '') return 60;
   const n = Number(v);
-  if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 3600) {
+  if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n < 1 || n > 3600) {
     throw new UserError(`Input timeout must be a number of seconds between 1 and 3600, not ${quote(value)}.`);
   }
   return n;

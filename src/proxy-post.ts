@@ -1,11 +1,9 @@
 // A POST through HTTPS_PROXY/HTTP_PROXY, honouring NO_PROXY (either case). Bundled on its own
 // (dist/proxy.js) and loaded only when a proxy is configured.
 import { EnvHttpProxyAgent, request } from 'undici';
-import type { HttpAnswer, PostOptions } from './http.ts';
+import { first, type HttpAnswer, type PostOptions } from './http.ts';
 
 let agent: EnvHttpProxyAgent | undefined;
-
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 export async function proxyPost(url: string, options: PostOptions): Promise<HttpAnswer> {
   agent ??= new EnvHttpProxyAgent();

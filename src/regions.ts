@@ -1,6 +1,6 @@
 // The ICR regions and their registry domains (ICR.md §2). Pure: no I/O.
 import { UserError } from './errors.ts';
-import { closest, quote } from './text.ts';
+import { didYouMean, quote } from './text.ts';
 
 export interface Region {
   /** The ICR name (`us-south`, `eu-central`, `global`). */
@@ -44,16 +44,21 @@ export function findRegion(name: string): Region {
   if (region) return region;
   const hint = HINTS[key];
   if (hint) throw new UserError(`Unknown region ${quote(name)}: ${hint}.`);
-  const near = closest(key, REGION_NAMES);
-  const suggestion = near ? ` Did you mean "${near}"?` : '';
-  throw new UserError(`Unknown region ${quote(name)}.${suggestion} Valid regions: ${REGION_NAMES.join(', ')}.`);
+  throw new UserError(`Unknown region ${quote(name)}.${didYouMean(key, REGION_NAMES)} Valid regions: ${REGION_NAMES.join(', ')}.`);
 }
 
-/** Registry hosts for the given region names, in order, without duplicates. */
+/** Registry hosts for the given region names, in order. A region named twice is refused, as a typo for another usually is. */
 export function resolveRegions(names: readonly string[], privateEndpoint: boolean): string[] {
-  const hosts = names.map((n) => {
-    const r = findRegion(n);
-    return privateEndpoint ? r.privateDomain : r.domain;
-  });
-  return [...new Set(hosts)];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const r = findRegion(name);
+    const host = privateEndpoint ? r.privateDomain : r.domain;
+    const before = seen.get(host);
+    if (before !== undefined) {
+      const same = before.toLowerCase() === name.trim().toLowerCase() ? '' : ` (${before} and ${name.trim()} are the same registry)`;
+      throw new UserError(`Region ${quote(name.trim())} is listed twice in input region${same}; list each region once.`);
+    }
+    seen.set(host, name.trim());
+  }
+  return [...seen.keys()];
 }

@@ -14,6 +14,17 @@ export function backoff(policy: RetryPolicy, retry: number, random: number = Mat
   return Math.round(full / 2 + (random * full) / 2);
 }
 
+/** Waits, or stops waiting the moment `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 /** A Retry-After header (seconds or an HTTP date) in milliseconds, capped; undefined when absent or unreadable. */
 export function retryAfter(header: string | undefined, capMs: number, now: number = Date.now()): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;

@@ -1,9 +1,15 @@
 // The plan (hosts × clients), run so that writers of one credentials file never overlap.
+import { parseJson } from './json.ts';
 import type { ClientName } from './settings.ts';
 
 export interface Login {
   readonly client: ClientName;
   readonly host: string;
+}
+
+/** A login and the credentials file its client writes. */
+export interface Target extends Login {
+  readonly file: string;
 }
 
 export interface Outcome extends Login {
@@ -82,21 +88,16 @@ export async function writeThenConfirm<T extends Login>(
   return outcomes;
 }
 
-/** Logins as kept in state: only client and host, never a secret. */
-export function encodeLogins(logins: readonly Login[]): string {
-  return JSON.stringify(logins.map(({ client, host }) => ({ client, host })));
+/** Logins as kept in state: client, host and the file written, never a secret. */
+export function encodeLogins(logins: readonly Target[]): string {
+  return JSON.stringify(logins.map(({ client, host, file }) => ({ client, host, file })));
 }
 
-export function decodeLogins(text: string): Login[] {
-  if (!text) return [];
-  try {
-    const value: unknown = JSON.parse(text);
-    if (!Array.isArray(value)) return [];
-    return value.filter(
-      (v): v is Login =>
-        !!v && typeof v === 'object' && typeof (v as Login).client === 'string' && typeof (v as Login).host === 'string',
-    );
-  } catch {
-    return [];
-  }
+export function decodeLogins(text: string): Target[] {
+  const value = parseJson(text);
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (v): v is Target =>
+      !!v && typeof v === 'object' && ['client', 'host', 'file'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string'),
+  );
 }

@@ -10,8 +10,6 @@ export interface Settings {
   readonly apiKey: string;
   /** Registry hosts, in order, without duplicates. */
   readonly hosts: readonly string[];
-  /** Region names as given (for the summary); empty when `registry` was used. */
-  readonly regions: readonly string[];
   readonly clients: readonly ClientName[] | 'auto';
   readonly authType: AuthType;
   readonly trustedProfile: string | undefined;

@@ -25,6 +25,12 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** ` Did you mean "x"?` for a likely typo of a candidate, or nothing. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const near = closest(word, candidates);
+  return near ? ` Did you mean "${near}"?` : '';
+}
+
 /** Splits a list written with commas, spaces or newlines. */
 export function splitList(value: string): string[] {
   return value.split(/[\s,]+/).filter((s) => s.length > 0);

@@ -19,7 +19,13 @@ export function toolkitRuntime(): Runtime {
     getState: (name) => core.getState(name),
     exportVariable: (name, value) => core.exportVariable(name, value),
     writeSummary: async (markdown) => {
-      if (process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(markdown, true).write();
+      if (!process.env['GITHUB_STEP_SUMMARY']) return;
+      try {
+        await core.summary.addRaw(markdown, true).write();
+      } catch (error) {
+        // A summary that cannot be written is no reason to fail a login that worked.
+        core.warning(`Could not write the job summary (${(error as Error).message.split('\n')[0]}).`, { title: 'job summary' });
+      }
     },
   };
 }

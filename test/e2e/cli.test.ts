@@ -1,6 +1,6 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
@@ -52,15 +52,17 @@ describe('icr-login CLI', () => {
     expect(login.stdout).toContain('clients=podman,docker\n');
     expect(login.stdout).toContain(`account-id=${emu.keys.user.accountId}\n`);
     await pushAndPull(machine, machine.containersFile, emu.host, 'ns/cli:1');
-    const state = join(machine.home, '.local', 'state', 'icr-login', 'sessions.json');
-    expect((await stat(state)).mode & 0o777).toBe(0o600);
-    expect(await readFile(state, 'utf8')).not.toContain(emu.keys.user.key);
+    const dir = join(machine.home, '.local', 'state', 'icr-login', 'sessions');
+    const sessions = await readdir(dir);
+    expect(sessions).toHaveLength(1);
+    expect((await stat(join(dir, sessions[0]!))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(dir, sessions[0]!), 'utf8')).not.toContain(emu.keys.user.key);
 
     const logout = await cli(machine, ['logout']);
     expect(logout.code).toBe(0);
     expect(await readAuths(machine.containersFile)).toEqual({});
     expect(await readAuths(machine.dockerFile)).toEqual({});
-    await expect(stat(state)).rejects.toThrow(/ENOENT/);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('reads the key from stdin with --api-key-stdin (ICR_API_KEY works too), quietly with --quiet', async () => {
@@ -98,11 +100,13 @@ describe('icr-login CLI', () => {
     expect(none.stderr).toContain('No API key: set IBMCLOUD_API_KEY');
   });
 
-  it('keeps every login as a session: two isolated logins, one logout undoes both', async () => {
+  it('keeps every login as a session of its own: two isolated logins at once, one logout undoes both', async () => {
     const machine = await newMachine(emu);
     const env = { IBMCLOUD_API_KEY: emu.keys.user.key, TMPDIR: machine.dir };
-    const first = await cli(machine, [...target(), '--clients', 'skopeo', '--isolate'], env);
-    const second = await cli(machine, [...target(), '--clients', 'podman', '--isolate'], env);
+    const [first, second] = await Promise.all([
+      cli(machine, [...target(), '--clients', 'skopeo', '--isolate'], env),
+      cli(machine, [...target(), '--clients', 'podman', '--isolate'], env),
+    ]);
     expect([first.code, second.code]).toEqual([0, 0]);
     const files = [first, second].map((r) => /^auth-file=(.+)$/m.exec(r.stdout)![1]!);
     expect(files[0]).not.toBe(files[1]);
@@ -119,6 +123,10 @@ describe('icr-login CLI', () => {
     const logout = await cli(machine, ['logout'], { PATH: '/nonexistent' });
     expect(logout.code).toBe(1);
     expect(logout.stderr).toContain(`warning: podman is no longer on PATH, so its login to ${emu.host} could not be removed.`);
+    // The session stays, so a later logout can finish the job.
+    const again = await cli(machine, ['logout']);
+    expect(again.code).toBe(0);
+    expect(await readAuths(machine.containersFile)).toEqual({});
   });
 
   it('prints help and its version, and is the package’s bin', async () => {

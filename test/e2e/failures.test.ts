@@ -66,11 +66,52 @@ describe('failures', () => {
   });
 
   it('missing-key: skip warns, logs nothing in and says logged-in=false', async () => {
-    const job = await newJob(await newMachine(emu));
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const before = iamCalls();
     const main = await job.main(emulatorInputs(emu, { 'api-key': '  ', 'missing-key': 'skip' }));
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/^::warning title=api-key::Input api-key is empty and missing-key is skip/m);
     expect(main.outputs['logged-in']).toBe('false');
+    expect(iamCalls()).toBe(before);
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('Nothing to log out.');
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+    expect(await readAuths(machine.containersFile)).toEqual({});
+  });
+
+  it('a listed client that is missing fails at once, without waiting out IAM', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine, { PATH: await pathWith(machine.dir, ['docker']) });
+    emu.inject('iam', { delayMs: 20_000 });
+    const main = await job.main(emulatorInputs(emu, { clients: 'podman' }));
+    emu.clearFaults();
+    expect(oneError(main)).toContain('Client podman is listed in input clients but not installed');
+    expect(main.elapsedMs).toBeLessThan(15_000); // not a benchmark: the 20 s IAM answer was not waited for
+  });
+
+  it.each([
+    ['surrounded by spaces and newlines', (k: string) => `\n  ${k} \r\n`],
+    ['as the JSON key file IBM Cloud offers', (k: string) => JSON.stringify({ name: 'ci-pusher', description: 'pushes from CI', apikey: k }, null, 2)],
+  ])('a key %s logs in, and every part of it is masked', async (_what, paste) => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { 'api-key': paste(emu.keys.user.key), clients: 'skopeo' }));
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain(`::add-mask::${emu.keys.user.key}`);
+    if (_what.startsWith('as the JSON')) expect(main.stdout).toContain('::add-mask::pushes from CI');
+    const post = await job.post(main);
+    await expectNoLeaks(emu, job, [main, post], ['ci-pusher', 'pushes from CI']);
+  });
+
+  it('an access token pasted as the key is refused with a hint, and never printed', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJpYW1faWQiOiJJQk1pZC0xIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const main = await job.main(emulatorInputs(emu, { 'api-key': token }));
+    expect(oneError(main)).toContain('Input api-key holds a JWT (an IAM access token, by its shape), not an API key');
+    await expectNoLeaks(emu, job, [main], [token]);
   });
 
   it('an unknown region: names it, suggests the nearest, lists the valid ones, before asking IAM', async () => {
@@ -129,7 +170,7 @@ describe('failures', () => {
     const main = await job.main(emulatorInputs(emu, { clients: 'docker,podman' }));
     expect(oneError(main)).toMatch(/^::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .+\. The logins that succeeded are logged out by the post step\.$/);
     expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
-    expect(JSON.parse(main.state['logins']!)).toEqual([{ client: 'docker', host: emu.host }]);
+    expect(JSON.parse(main.state['logins']!)).toEqual([{ client: 'docker', host: emu.host, file: machine.dockerFile }]);
     expect(main.outputs['logged-in']).toBe('false');
     expect(main.summary).toMatch(/✅ logged in \| ❌ podman login/);
     const post = await job.post(main);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { startConnectProxy, type ConnectProxy } from '../harness/connect-proxy.ts';
 import type { StepRun } from '../harness/runner.ts';
+import { installSpy } from '../harness/spy.ts';
 import { emulatorInputs, expectNoLeaks, newJob, newMachine } from './checks.ts';
 
 let emu: Emulator;
@@ -94,9 +95,14 @@ describe('answers that are not IAM', () => {
 describe('proxies', () => {
   it.each(['HTTPS_PROXY', 'https_proxy'])('%s carries the IAM exchange through a real CONNECT proxy, and clients inherit it', async (name) => {
     proxy.tunnels.length = 0;
-    const { main } = await step({}, { [name]: proxy.url });
+    const machine = await newMachine(emu);
+    const spy = await installSpy(machine.dir, ['skopeo']);
+    const { main } = await step({}, { [name]: proxy.url, NO_PROXY: '', PATH: `${spy.bin}:${machine.env['PATH']}` });
     expect(main.code).toBe(0);
     expect(proxy.tunnels).toContain(new URL(emu.iamUrl).host);
+    const calls = await spy.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.env).toContain(`${name}=${proxy.url}\n`);
   });
 
   it('NO_PROXY bypasses it', async () => {
@@ -107,8 +113,8 @@ describe('proxies', () => {
   });
 
   it('a proxy that refuses the tunnel is a clear, retried network error', async () => {
-    const { main } = await step({ timeout: '3' }, { HTTPS_PROXY: 'http://127.0.0.1:9' });
-    expect(errorLine(main)).toMatch(/Could not get a token from IAM .*try 1: /);
+    const { main } = await step({ timeout: '5' }, { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    expect(errorLine(main)).toMatch(/Could not get a token from IAM .*\(try 1: .*ECONNREFUSED.*; try 2: /);
   });
 });
 

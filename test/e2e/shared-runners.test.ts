@@ -1,11 +1,12 @@
 // Self-hosted and shared runners: earlier credentials put back, isolated jobs side by side on one HOME,
 // docker credential helpers, private file modes, and clients that hang or stumble.
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
-import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
+import { installSpy } from '../harness/spy.ts';
+import { emulatorInputs, expectNoLeaks, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -145,13 +146,16 @@ describe('isolate: true', () => {
 describe('clients that hang or stumble', () => {
   it('kills a hung client at the timeout and names client and host', async () => {
     const machine = await newMachine(emu);
-    const job = await newJob(machine);
+    const spy = await installSpy(machine.dir, ['podman']);
+    const job = await newJob(machine, { PATH: `${spy.bin}:${machine.env['PATH']}` });
     emu.inject('v2', { delayMs: 8000 }, { delayMs: 8000 }, { delayMs: 8000 });
     const main = await job.main(emulatorInputs(emu, { clients: 'podman', timeout: '2' }));
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(new RegExp(`::error title=podman login::podman login to ${emu.host.replace(/\./g, '\\.')} did not finish within 2 s and was stopped`));
-    const { stdout } = await exec('sh', ['-c', 'pgrep -f "[p]odman login --username" || true']);
-    expect(stdout.trim()).toBe('');
+    // Every podman we started (the wrapper execs it, so these are podman's own PIDs) is gone.
+    const pids = (await spy.calls()).map((c) => c.pid);
+    expect(pids.length).toBe(3);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 
   it('retries a login that met a transient 503, and succeeds', async () => {
@@ -174,6 +178,42 @@ describe('clients that hang or stumble', () => {
     const main = await job.main(emulatorInputs(emu, { clients: 'skopeo', 'trusted-profile': emu.profileId }));
     expect(main.code).toBe(1);
     expect(emu.requests.slice(before).filter((r) => r.path.startsWith('/oauth/token'))).toHaveLength(1);
+  });
+});
+
+describe('a later step that moves the credentials files', () => {
+  it('does not mislead post: it logs out of the files main wrote and puts back what they held', async () => {
+    const machine = await newMachine(emu);
+    await writeJson(machine.dockerFile, { auths: { [emu.host]: OLD } });
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker,skopeo' }));
+    expect(main.code).toBe(0);
+    // As a later step exporting DOCKER_CONFIG and REGISTRY_AUTH_FILE elsewhere would.
+    const elsewhere = join(machine.dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const post = await job.post(main, { DOCKER_CONFIG: elsewhere, REGISTRY_AUTH_FILE: join(elsewhere, 'auth.json') });
+    expect(post.code).toBe(0);
+    expect(await readAuths(machine.dockerFile)).toEqual({ [emu.host]: OLD });
+    expect(await readAuths(machine.containersFile)).toEqual({});
+  });
+});
+
+describe('a copy of earlier credentials that cannot be put back', () => {
+  it('is a warning naming the host, and every other logout still happens', async () => {
+    const machine = await newMachine(emu);
+    await writeJson(machine.containersFile, { auths: { [emu.host]: OLD } });
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker,skopeo' }));
+    expect(main.code).toBe(0);
+    // The folder of the shared file turns into a file: skopeo's logout and the restore both fail.
+    await rm(dirname(machine.containersFile), { recursive: true });
+    await writeFile(dirname(machine.containersFile), 'not a folder');
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toMatch(/::warning title=skopeo logout::could not put the earlier credentials for 127\.0\.0\.1:\d+ back into .*auth\.json \(ENOTDIR\)\./);
+    expect(post.stdout).toContain(`docker: logged out (${emu.host}).`);
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+    await expect(stat(dirname(main.state['earlier']!))).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -9,7 +9,6 @@ const tokens: IamTokens = {
   refreshToken: 'refresh-token-value',
   refreshTokenExpiration: 1_900_000_000,
   accountId: 'acc',
-  iamId: 'iam-x',
 };
 
 describe('credentials', () => {

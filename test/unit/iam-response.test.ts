@@ -11,7 +11,7 @@ describe('IAM answers', () => {
     const a = readIamAnswer(200, 'application/json', body);
     expect(a).toEqual({
       ok: true,
-      tokens: { accessToken: ACCESS, expiresIn: 3600, expiration: 1_800_000_000, refreshToken: undefined, refreshTokenExpiration: undefined, accountId: 'acc123', iamId: 'iam-ServiceId-123' },
+      tokens: { accessToken: ACCESS, expiresIn: 3600, expiration: 1_800_000_000, refreshToken: undefined, refreshTokenExpiration: undefined, accountId: 'acc123' },
     });
   });
 

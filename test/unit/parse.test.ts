@@ -116,6 +116,8 @@ describe('timeout and trusted profile', () => {
     expect(parseTimeout('5')).toBe(5);
     expect(() => parseTimeout('0')).toThrow(/between 1 and 3600/);
     expect(() => parseTimeout('1m')).toThrow(/between 1 and 3600/);
+    expect(() => parseTimeout('0.5')).toThrow(/between 1 and 3600/);
+    expect(parseTimeout('1.5')).toBe(1.5);
   });
   it('reads a profile ID', () => {
     const id = 'Profile-1a2b3c4d-1111-2222-3333-444455556666';

@@ -36,8 +36,13 @@ describe('regions', () => {
     expect(resolveRegions([' US-South ', 'EU-DE'], false)).toEqual(['us.icr.io', 'de.icr.io']);
   });
 
-  it('keeps order and drops duplicates, also across the two names of one region', () => {
-    expect(resolveRegions(['eu-de', 'us-south', 'eu-central', 'us-south'], false)).toEqual(['de.icr.io', 'us.icr.io']);
+  it('keeps order', () => {
+    expect(resolveRegions(['eu-de', 'us-south', 'global'], false)).toEqual(['de.icr.io', 'us.icr.io', 'icr.io']);
+  });
+
+  it('refuses a region named twice, also under its two names', () => {
+    expect(() => resolveRegions(['us-south', 'US-SOUTH'], false)).toThrow('Region "US-SOUTH" is listed twice in input region; list each region once.');
+    expect(() => resolveRegions(['eu-de', 'eu-central'], false)).toThrow('Region "eu-central" is listed twice in input region (eu-de and eu-central are the same registry); list each region once.');
   });
 
   it('names an unknown region, suggests the nearest and lists the valid ones', () => {

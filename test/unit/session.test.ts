@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFile, errorLine, loginArgs, notLoggedIn, type Platform } from '../../src/clients.ts';
+import { credentialsFile, errorLine, loginArgs, notLoggedIn, pinnedTo, type Platform } from '../../src/clients.ts';
+import { platformOf } from '../../src/env.ts';
 import { childEnv } from '../../src/process.ts';
 import { backoff, retryAfter } from '../../src/retry.ts';
 import { Slots } from '../../src/slots.ts';
 import { decodeLogins, encodeLogins, groupBy, plan, runGrouped, writeThenConfirm } from '../../src/session.ts';
 
-const platform = (env: Record<string, string>, dirs: string[] = []): Platform => ({ env, home: '/home/u', uid: 1001, isDirectory: (p) => dirs.includes(p) });
+const platform = (env: Record<string, string>, dirs: string[] = [], os: NodeJS.Platform = 'linux'): Platform => ({
+  os,
+  env,
+  home: os === 'win32' ? 'C:\\Users\\u' : '/home/u',
+  uid: 1001,
+  isDirectory: (p) => dirs.includes(p),
+});
 
 describe('credentials files', () => {
   it.each([
@@ -18,6 +25,32 @@ describe('credentials files', () => {
     ['podman', {}, [], '/run/containers/1001/auth.json'],
   ] as const)('%s with %j writes %s', (client, env, dirs, file) => {
     expect(credentialsFile(client, platform({ ...env }, [...dirs]))).toBe(file);
+  });
+
+  it.each([
+    ['docker', 'darwin', {}, '/home/u/.docker/config.json'],
+    ['podman', 'darwin', { XDG_RUNTIME_DIR: '/run/user/1001' }, '/home/u/.config/containers/auth.json'],
+    ['skopeo', 'darwin', { REGISTRY_AUTH_FILE: '/a.json' }, '/a.json'],
+  ] as const)('on %s… %s (%s) writes %s', (client, os, env, file) => {
+    expect(credentialsFile(client, platform({ ...env }, ['/run/user/1001'], os))).toBe(file);
+  });
+
+  it('uses the Windows home folder on Windows', () => {
+    const file = credentialsFile('docker', platform({}, [], 'win32'));
+    expect(file.replace(/\\/g, '/')).toBe('C:/Users/u/.docker/config.json');
+  });
+
+  it('reads home from USERPROFILE on Windows and HOME elsewhere, as the clients do', () => {
+    const env = { HOME: '/msys/home/u', USERPROFILE: 'C:\\Users\\u' };
+    expect(platformOf(env, 'win32').home).toBe('C:\\Users\\u');
+    expect(platformOf(env, 'linux').home).toBe('/msys/home/u');
+  });
+
+  it.each([
+    ['docker', '/cfg/config.json', { DOCKER_CONFIG: '/cfg' }],
+    ['podman', '/run/user/1/containers/auth.json', { REGISTRY_AUTH_FILE: '/run/user/1/containers/auth.json' }],
+  ] as const)('pins %s to %s for post', (client, file, env) => {
+    expect(pinnedTo(client, file)).toEqual(env);
   });
 });
 
@@ -49,11 +82,11 @@ describe('plan and grouping', () => {
   });
 
   it('round-trips logins through state and ignores junk', () => {
-    const logins = [{ client: 'docker' as const, host: 'us.icr.io' }];
+    const logins = [{ client: 'docker' as const, host: 'us.icr.io', file: '/home/u/.docker/config.json' }];
     expect(decodeLogins(encodeLogins(logins))).toEqual(logins);
     expect(decodeLogins('')).toEqual([]);
     expect(decodeLogins('{oops')).toEqual([]);
-    expect(decodeLogins('[1, {"client": "docker"}]')).toEqual([]);
+    expect(decodeLogins('[1, {"client": "docker"}, {"client": "docker", "host": "h"}]')).toEqual([]);
   });
 });
 
