@@ -11,7 +11,7 @@
 //
 // The output is deterministic: packages sorted by name, bundles sorted, line endings normalised.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..');

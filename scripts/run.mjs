@@ -60,8 +60,11 @@ if (task === 'test' || task === 'bench') {
   }
 }
 
-// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check.
+// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check and lint.
 sh(process.execPath, ['scripts/bundle.mjs']);
-if (task === 'test') sh(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
+if (task === 'test') {
+  sh(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
+  sh(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+}
 const r = spawnSync(process.execPath, TASKS[task], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -23,7 +23,7 @@ function showLog(title: string, step: StepRun): void {
 
 const emu = await startEmulator({ registry: false });
 const machine = await newMachine(emu);
-let code = 0;
+let code: number;
 try {
   const job = await newJob(machine);
   const inputs = emulatorInputs(emu, { clients: process.env['CLIENTS'] ?? 'auto', 'auth-type': process.env['AUTH_TYPE'] ?? 'apikey' });

@@ -70,7 +70,10 @@ describe('plan and grouping', () => {
     let overlapSameKey = false;
     let overlapOtherKey = false;
     await runGrouped(groups, () => async (item) => {
-      for (const r of running) (r[0] === item[0] ? (overlapSameKey = true) : (overlapOtherKey = true));
+      for (const r of running) {
+        if (r[0] === item[0]) overlapSameKey = true;
+        else overlapOtherKey = true;
+      }
       running.add(item);
       await new Promise((r) => setTimeout(r, 20));
       running.delete(item);
