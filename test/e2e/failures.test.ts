@@ -105,6 +105,15 @@ describe('failures', () => {
     await expectNoLeaks(emu, job, [main, post], ['ci-pusher', 'pushes from CI']);
   });
 
+  it('auth-type refresh where IAM issues no refresh token (as real IAM does now): says so and what to use', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { 'auth-type': 'refresh', clients: 'skopeo' }));
+    expect(oneError(main)).toContain('::error title=auth-type::IAM issued no refresh token for this API key');
+    expect(await readAuths(machine.containersFile)).toEqual({});
+    await expectNoLeaks(emu, job, [main]);
+  });
+
   it('an access token pasted as the key is refused with a hint, and never printed', async () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);

@@ -1,5 +1,6 @@
 // Each auth type logs in every real client; what each client stored pushes and pulls a real image
 // through the emulator to a real registry; post removes exactly what main added; nothing leaks.
+import { availableParallelism } from 'node:os';
 import { installSpy } from '../harness/spy.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
@@ -148,7 +149,9 @@ describe('what a client is handed', () => {
         expect(overlap, `${a.client} ${a.argv.join(' ')} overlaps ${b.client} ${b.argv.join(' ')}`).toBe(false);
       }
     }
-    // Writers of different files did run side by side at least once.
-    expect(writers.some((a) => writers.some((b) => fileOf(a) !== fileOf(b) && a.start < b.end && b.start < a.end))).toBe(true);
+    // Writers of different files did run side by side at least once (given a second core).
+    if (availableParallelism() > 1) {
+      expect(writers.some((a) => writers.some((b) => fileOf(a) !== fileOf(b) && a.start < b.end && b.start < a.end))).toBe(true);
+    }
   });
 });
