@@ -9,5 +9,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default', './test/harness/count-reporter.ts'],
+    // After every test, a leak scan of everything its jobs printed and left.
+    setupFiles: ['./test/harness/leak-guard.ts'],
   },
 });

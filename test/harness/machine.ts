@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../emulator/index.ts';
 import { Job } from './runner.ts';
+import { watched } from './watch.ts';
 
 export interface Machine {
   readonly dir: string;
@@ -24,6 +25,7 @@ export async function newMachine(emu: Emulator, extraEnv: Record<string, string>
   await mkdir(home, { recursive: true });
   await mkdir(runtimeDir, { mode: 0o700 });
   await emu.trust(home);
+  watched.emulators.add(emu);
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: home,

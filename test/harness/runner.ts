@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { watched } from './watch.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -71,6 +72,8 @@ export class Job {
   private readonly env: Record<string, string | undefined>;
   private readonly stepTimeoutMs: number;
   private exported: Record<string, string> = {};
+  /** Every step this job ran, for the leak scan after each test. */
+  readonly steps: StepRun[] = [];
   private inputs: Record<string, string> = {};
 
   private constructor(dir: string, options: JobOptions) {
@@ -83,6 +86,7 @@ export class Job {
   static async create(options: JobOptions): Promise<Job> {
     const dir = await mkdtemp(join(tmpdir(), 'icr-job-'));
     const job = new Job(dir, options);
+    watched.jobs.add(job);
     await mkdir(job.runnerTemp, { recursive: true });
     await mkdir(join(dir, 'workspace'), { recursive: true });
     return job;
@@ -139,7 +143,7 @@ export class Job {
     for (const [k, f] of Object.entries(files)) raw[k] = await readFile(f, 'utf8');
     const exported = parseCommandFile(raw['GITHUB_ENV'] ?? '');
     Object.assign(this.exported, exported);
-    return {
+    const run: StepRun = {
       code,
       stdout,
       stderr,
@@ -150,6 +154,8 @@ export class Job {
       elapsedMs,
       files: raw,
     };
+    this.steps.push(run);
+    return run;
   }
 }
 
