@@ -3,7 +3,7 @@
 // the last logout, also of a run that was killed, and two runs at once never share a file.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseJsonObject } from './json.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -33,19 +33,23 @@ export function readSession(path: string): Session {
 }
 
 /** Written whole and renamed into place, so a reader never sees half a file. */
-function writeSession(path: string, session: Session): void {
+export function rewriteSession(path: string, session: Session): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const partial = `${path}.partial`;
   writeFileSync(partial, JSON.stringify(session), { mode: 0o600 });
   renameSync(partial, path);
 }
 
 export function newSessionPath(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.json`);
 }
 
 export function removeSession(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was recorded there (its folder could not even be made): nothing to remove.
+  }
 }
 
 export interface CliRuntime extends Runtime {
@@ -62,6 +66,7 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
   const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
   const saved: Session = {};
+  let unrecorded = false;
   return {
     env,
     saved,
@@ -78,7 +83,14 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
     setOutput: (name, value) => void process.stdout.write(`${name}=${redact(value)}\n`),
     saveState: (name, value) => {
       saved[name] = value;
-      if (sessionPath) writeSession(sessionPath, saved);
+      if (!sessionPath) return;
+      try {
+        rewriteSession(sessionPath, saved);
+      } catch (error) {
+        // The login goes on; only `icr-login logout` will not know of it.
+        if (!unrecorded) err(`warning: could not record this login in ${sessionPath} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); icr-login logout cannot undo it.`);
+        unrecorded = true;
+      }
     },
     getState: (name) => state[name] ?? '',
     exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),

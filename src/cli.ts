@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // icr-login for everything that is not a GitHub runner: the same steps, driven from argv.
 import { parseCli, USAGE } from './cli-args.ts';
-import { cliRuntime, listSessions, newSessionPath, readSession, removeSession, sessionsDir } from './cli-runtime.ts';
-import { UserError } from './errors.ts';
+import { cliRuntime, listSessions, newSessionPath, readSession, removeSession, rewriteSession, sessionsDir } from './cli-runtime.ts';
+import { describe, UserError } from './errors.ts';
 import { loginStep } from './login-step.ts';
 import { logoutStep } from './logout-step.ts';
-import { decodeLogins } from './session.ts';
+import { decodeLogins, encodeLogins } from './session.ts';
 import { INPUT, STATE } from './settings.ts';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -15,14 +15,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Undoes every recorded session, newest first; a session whose logout failed stays for the next try. */
+/**
+ * Undoes every recorded session, newest first. What a logout could not remove stays in its session for
+ * the next try, and only that: logins already undone, or overwritten by the credentials they had
+ * replaced, are not touched again.
+ */
 async function logout(env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
   const sessions = listSessions(sessionsDir(env));
   if (sessions.length === 0 && !quiet) process.stderr.write('Nothing to log out.\n');
   let ok = true;
   for (const path of sessions) {
-    if (await logoutStep(cliRuntime({}, env, quiet, readSession(path)))) removeSession(path);
-    else ok = false;
+    const session = readSession(path);
+    const result = await logoutStep(cliRuntime({}, env, quiet, session));
+    ok &&= result.ok;
+    if (result.outstanding.length === 0) removeSession(path);
+    else rewriteSession(path, { [STATE.logins]: encodeLogins(result.outstanding), [STATE.timeout]: session[STATE.timeout] ?? '60' });
   }
   return ok ? 0 : 1;
 }
@@ -54,4 +61,10 @@ async function main(): Promise<number> {
   return login(inputs, env, cmd.quiet);
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // The steps report their own failures; this is the net under them, still one line.
+  process.stderr.write(`icr-login: ${describe(error)}\n`);
+  process.exitCode = 1;
+}

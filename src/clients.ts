@@ -49,8 +49,8 @@ export function credentialsFile(client: ClientName, p: Platform): string {
   if (client === 'docker') return join(dockerConfig || join(p.home, '.docker'), 'config.json');
   if (p.env['REGISTRY_AUTH_FILE']) return p.env['REGISTRY_AUTH_FILE'];
   if (dockerConfig) return join(dockerConfig, 'config.json');
-  // containers/image keeps the runtime-dir locations for Linux; elsewhere it uses the home folder.
-  if (p.os !== 'linux') return join(p.home, '.config', 'containers', 'auth.json');
+  // containers/image uses the home folder on macOS and Windows, the runtime-dir locations elsewhere.
+  if (p.os === 'darwin' || p.os === 'win32') return join(p.home, '.config', 'containers', 'auth.json');
   const runtimeDir = p.env['XDG_RUNTIME_DIR'];
   if (runtimeDir && p.isDirectory(runtimeDir)) return join(runtimeDir, 'containers', 'auth.json');
   return join('/run/containers', String(p.uid), 'auth.json');

@@ -23,6 +23,8 @@ function networkCause(error: unknown): string {
   return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
 }
 
+const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
+
 /** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
 export async function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
   const policy = options.policy ?? IAM_RETRY;
@@ -54,6 +56,7 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       wait = retryAfter(res.retryAfter, policy.capMs);
     } catch (error) {
       if (error instanceof UserError) throw error;
+      if (options.signal?.aborted) throw CANCELLED();
       outcome = networkCause(error);
     }
     tries.push(`try ${attempt + 1}: ${outcome}`);
@@ -63,6 +66,6 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       throw new UserError(`Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`, 'IAM');
     }
     await sleep(delay, options.signal);
-    if (options.signal?.aborted) throw new UserError('The IAM token exchange was cancelled.', 'IAM');
+    if (options.signal?.aborted) throw CANCELLED();
   }
 }

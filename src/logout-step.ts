@@ -24,34 +24,45 @@ function keySecrets(raw: string): string[] {
   }
 }
 
-/** Logs out what main recorded. Resolves false when anything could not be undone (all of it warned). */
-export async function logoutStep(rt: Runtime): Promise<boolean> {
+export interface LogoutResult {
+  /** Everything was logged out (or left in place by logout: false). */
+  readonly ok: boolean;
+  /** Logins still in place that a later try could remove: failed, and not overwritten by earlier credentials. */
+  readonly outstanding: readonly Target[];
+}
+
+/** Logs out what main recorded; every problem is a warning. */
+export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
   const earlierPath = rt.getState(STATE.earlier);
   const isolation = decodeIsolation(rt.getState(STATE.isolated));
+  const keep = rt.getState(STATE.logout) === 'false';
+  const logins = decodeLogins(rt.getState(STATE.logins));
   try {
-    if (rt.getState(STATE.logout) === 'false') {
+    if (keep) {
       rt.info('Input logout is false: leaving the clients logged in.');
-      return true;
+      return { ok: true, outstanding: [] };
     }
     const secrets = keySecrets(rt.getInput(INPUT.apiKey));
     for (const s of secrets) rt.mask(s);
-    return await logOut(rt, clientEnv(rt.env, secrets));
+    const { problems, outstanding } = await logOut(rt, logins, clientEnv(rt.env, secrets));
+    // Logins in the isolated folder go with it.
+    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(isolation.dir))) };
   } catch (error) {
     rt.warning(describe(error), 'logout');
-    return false;
+    return { ok: false, outstanding: logins };
   } finally {
-    // Files of ours go whatever happened above: the copy of earlier credentials, and the isolated
-    // credentials, which nothing can use once the job is over.
+    // The copy of earlier credentials goes whatever happened above. The isolated folder goes with
+    // the logout (on GitHub the runner also empties RUNNER_TEMP at the end of every job).
     if (earlierPath) await removeQuietly(dirname(earlierPath));
-    if (isolation) await removeQuietly(isolation.dir);
+    if (isolation && !keep) await removeQuietly(isolation.dir);
   }
 }
 
-async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const logins = decodeLogins(rt.getState(STATE.logins));
+/** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
+async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.ProcessEnv): Promise<{ problems: number; outstanding: Target[] }> {
   if (logins.length === 0) {
     rt.info('Nothing to log out.');
-    return true;
+    return { problems: 0, outstanding: [] };
   }
   const timeoutMs = (Number(rt.getState(STATE.timeout)) || 60) * 1000;
   const earlier = await loadEarlier(rt.getState(STATE.earlier));
@@ -60,15 +71,21 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
   // The last logout of each (file, host) puts back what that host had in that file before the step.
   const key = (t: Target): string => `${t.file}\n${t.host}`;
   const last = new Map(logins.map((t) => [key(t), t]));
+  const failed: Target[] = [];
+  const putBackDone = new Set<string>();
 
   const outcomes = await runGrouped(groupBy(logins, (t) => t.file), () => {
     // Within one file, one containers tool's logout removes the entry every one of them reads.
     const removedBy = new Map<string, string>();
     return async (target): Promise<Outcome[]> => {
-      const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), { ...env, ...pinnedTo(target.client, target.file) }, timeoutMs);
+      const pinned = { ...env, ...pinnedTo(target.client, target.file) };
+      const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
+      if (!outcome.ok) failed.push(target);
       if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
       if (last.get(key(target)) !== target) return [outcome];
-      return [outcome, ...(await putBack(target, earlier, env, timeoutMs))];
+      const restored = await putBack(target, earlier, pinned, timeoutMs);
+      if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(key(target));
+      return [outcome, ...restored];
     };
   });
   for (const o of outcomes.flat()) {
@@ -76,7 +93,7 @@ async function logOut(rt: Runtime, env: NodeJS.ProcessEnv): Promise<boolean> {
     else rt.warning(o.detail, `${o.client} logout`);
   }
   await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
-  return outcomes.flat().every((o) => o.ok);
+  return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(key(t))) };
 }
 
 async function logOutOne(target: Target, path: string | undefined, removedBy: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {

@@ -1,12 +1,12 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
-import { newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';
+import { exec, newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -20,7 +20,15 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(machine: Machine, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliRun> {
+/** Runs the CLI; every run is checked for leaks and stack traces. */
+async function cli(machine: Machine, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliRun> {
+  const run = await runCli(machine, args, env, stdin);
+  expect(leaksIn(`${run.stdout}\n${run.stderr}`, secretForms(emu.secrets(), [emu.profileId]))).toEqual([]);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  return run;
+}
+
+function runCli(machine: Machine, args: string[], env: Record<string, string>, stdin: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { env: { ...machine.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -31,16 +39,22 @@ function cli(machine: Machine, args: string[], env: Record<string, string> = {},
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const run = { code, stdout, stderr };
-      expect(leaksIn(`${stdout}\n${stderr}`, secretForms(emu.secrets(), [emu.profileId]))).toEqual([]);
-      expect(stderr).not.toMatch(/^\s+at /m);
-      resolve(run);
+      resolve({ code, stdout, stderr });
     });
     child.stdin.end(stdin);
   });
 }
 
 const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];
+
+/** A PATH with one client on it. */
+async function onlyOnPath(dir: string, client: string): Promise<string> {
+  const bin = join(dir, `only-${client}`);
+  await mkdir(bin, { recursive: true });
+  const { stdout } = await exec('sh', ['-c', `command -v ${client}`]);
+  await symlink(stdout.trim(), join(bin, client));
+  return bin;
+}
 
 describe('icr-login CLI', () => {
   it('logs in with IBMCLOUD_API_KEY, prints outputs, and `logout` undoes it', async () => {
@@ -114,6 +128,34 @@ describe('icr-login CLI', () => {
     const logout = await cli(machine, ['logout'], env);
     expect(logout.code).toBe(0);
     for (const f of files) await expect(stat(dirname(f))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('after a failed logout, a second one removes what is left and never what was put back', async () => {
+    const machine = await newMachine(emu);
+    const old = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
+    await mkdir(dirname(machine.containersFile), { recursive: true });
+    await writeFile(machine.containersFile, JSON.stringify({ auths: { [emu.hosts[0]!]: old } }));
+    const login = await cli(machine, [...target(), '--clients', 'skopeo,docker'], { IBMCLOUD_API_KEY: emu.keys.user.key });
+    expect(login.code).toBe(0);
+    // skopeo is gone for the first logout: its entry is put back to the earlier one anyway; docker's stays in.
+    const first = await cli(machine, ['logout'], { PATH: await onlyOnPath(machine.dir, 'docker') });
+    expect(first.code).toBe(1);
+    expect(await readAuths(machine.containersFile)).toEqual({ [emu.hosts[0]!]: old });
+    const second = await cli(machine, ['logout']);
+    expect(second.code).toBe(0);
+    expect(await readAuths(machine.containersFile)).toEqual({ [emu.hosts[0]!]: old });
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+  });
+
+  it('logs in even where it cannot record the session, and says logout will not know of it', async () => {
+    const machine = await newMachine(emu);
+    const blocker = join(machine.dir, 'not-a-folder');
+    await writeFile(blocker, '');
+    const run = await cli(machine, [...target(), '--clients', 'skopeo'], { IBMCLOUD_API_KEY: emu.keys.user.key, XDG_STATE_HOME: blocker });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: could not record this login in .* \(ENOTDIR\); icr-login logout cannot undo it\./);
+    const bad = await cli(machine, ['--region', 'nowhere'], { IBMCLOUD_API_KEY: emu.keys.user.key, XDG_STATE_HOME: blocker });
+    expect(bad.code).toBe(2);
   });
 
   it('exits 1 when a logout could not be done, and says why', async () => {

@@ -198,6 +198,20 @@ describe('a later step that moves the credentials files', () => {
   });
 });
 
+describe('a later step that moves DOCKER_CONFIG, with nothing to put back', () => {
+  it('still has post remove docker’s login from the file main wrote', async () => {
+    const machine = await newMachine(emu);
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker' }));
+    expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
+    const elsewhere = join(machine.dir, 'elsewhere-docker');
+    await mkdir(elsewhere);
+    const post = await job.post(main, { DOCKER_CONFIG: elsewhere });
+    expect(post.code).toBe(0);
+    expect(await readAuths(machine.dockerFile)).toEqual({});
+  });
+});
+
 describe('a copy of earlier credentials that cannot be put back', () => {
   it('is a warning naming the host, and every other logout still happens', async () => {
     const machine = await newMachine(emu);

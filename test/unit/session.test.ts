@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { credentialsFile, errorLine, loginArgs, notLoggedIn, pinnedTo, type Platform } from '../../src/clients.ts';
 import { platformOf } from '../../src/env.ts';
 import { childEnv } from '../../src/process.ts';
-import { backoff, retryAfter } from '../../src/retry.ts';
+import { backoff, retryAfter, sleep } from '../../src/retry.ts';
+import { exchangeApiKey } from '../../src/iam.ts';
+import { createServer } from 'node:http';
 import { Slots } from '../../src/slots.ts';
 import { decodeLogins, encodeLogins, groupBy, plan, runGrouped, writeThenConfirm } from '../../src/session.ts';
 
@@ -232,4 +234,26 @@ describe('slots', () => {
     await expect(slots.run(0, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await slots.run(0, async () => 'next')).toBe('next');
   });
+});
+
+describe('cancelling the IAM exchange', () => {
+  it('stops at once, mid-backoff, without waiting out the delay', async () => {
+    // A server that always answers 503: the exchange backs off for a minute unless cancelled.
+    const server = createServer((_req, res) => res.writeHead(503).end('busy'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 100);
+    try {
+      await expect(exchangeApiKey(url, 'key', { policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal })).rejects.toThrow('The IAM token exchange was cancelled.');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 5_000);
+
+  it('does not sleep at all when already cancelled', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    await sleep(60_000, cancel.signal); // the 5 s test timeout fails this if it waits
+  }, 5_000);
 });
