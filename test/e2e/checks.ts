@@ -11,7 +11,7 @@ import type { Machine } from '../harness/machine.ts';
 import type { Job, StepRun } from '../harness/runner.ts';
 
 export const exec = promisify(execFile);
-export { emulatorInputs, newJob, newMachine, readAuths, type Machine } from '../harness/machine.ts';
+export { emulatorInputs, newJob, newMachine, pathWith, readAuths, type Machine } from '../harness/machine.ts';
 
 /** Everything a test run printed or wrote, checked for every secret the emulator knows. */
 export async function expectNoLeaks(emu: Emulator, job: Job, steps: readonly StepRun[], extra: readonly string[] = []): Promise<void> {

@@ -1,12 +1,12 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
-import { exec, newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';
+import { newMachine, pathWith, pushAndPull, readAuths, type Machine } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -47,14 +47,6 @@ function runCli(machine: Machine, args: string[], env: Record<string, string>, s
 
 const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];
 
-/** A PATH with one client on it. */
-async function onlyOnPath(dir: string, client: string): Promise<string> {
-  const bin = join(dir, `only-${client}`);
-  await mkdir(bin, { recursive: true });
-  const { stdout } = await exec('sh', ['-c', `command -v ${client}`]);
-  await symlink(stdout.trim(), join(bin, client));
-  return bin;
-}
 
 describe('icr-login CLI', () => {
   it('logs in with IBMCLOUD_API_KEY, prints outputs, and `logout` undoes it', async () => {
@@ -138,7 +130,7 @@ describe('icr-login CLI', () => {
     const login = await cli(machine, [...target(), '--clients', 'skopeo,docker'], { IBMCLOUD_API_KEY: emu.keys.user.key });
     expect(login.code).toBe(0);
     // skopeo is gone for the first logout: its entry is put back to the earlier one anyway; docker's stays in.
-    const first = await cli(machine, ['logout'], { PATH: await onlyOnPath(machine.dir, 'docker') });
+    const first = await cli(machine, ['logout'], { PATH: await pathWith(machine.dir, ['docker']) });
     expect(first.code).toBe(1);
     expect(await readAuths(machine.containersFile)).toEqual({ [emu.hosts[0]!]: old });
     const second = await cli(machine, ['logout']);

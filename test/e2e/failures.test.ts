@@ -1,11 +1,9 @@
 // Every bad input and failure: one clear line, no stack trace, no secret, and post cleans up what did log in.
-import { mkdir, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import type { StepRun } from '../harness/runner.ts';
-import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './checks.ts';
+import { emulatorInputs, expectNoLeaks, newJob, newMachine, pathWith, readAuths } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -30,17 +28,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((r) => server.close(r));
   return port;
-}
-
-/** A PATH holding only the named clients (and nothing else), for "not installed" cases. */
-async function pathWith(dir: string, clients: string[]): Promise<string> {
-  const bin = join(dir, `bin-${clients.join('-') || 'none'}`);
-  await mkdir(bin, { recursive: true });
-  for (const c of clients) {
-    const { stdout } = await exec('sh', ['-c', `command -v ${c}`]);
-    await symlink(stdout.trim(), join(bin, c));
-  }
-  return bin;
 }
 
 describe('failures', () => {

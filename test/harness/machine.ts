@@ -1,8 +1,10 @@
 // One "runner machine": its own HOME and XDG_RUNTIME_DIR, trusting the emulator, with the real
 // clients on PATH. Used by the end-to-end tests, `npm start` and the benchmarks.
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Emulator } from '../emulator/index.ts';
 import { Job } from './runner.ts';
 import { watched } from './watch.ts';
@@ -62,3 +64,17 @@ export async function readAuths(file: string): Promise<Record<string, unknown>> 
   }
 }
 
+
+/** Where a client is installed on this machine. */
+export async function clientPath(client: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('sh', ['-c', `command -v ${client}`]);
+  return stdout.trim();
+}
+
+/** A folder holding only the named clients, to use as the whole PATH ("not installed" cases). */
+export async function pathWith(dir: string, clients: readonly string[]): Promise<string> {
+  const bin = join(dir, `bin-${clients.join('-') || 'none'}`);
+  await mkdir(bin, { recursive: true });
+  for (const c of clients) await symlink(await clientPath(c), join(bin, c));
+  return bin;
+}

@@ -1,11 +1,8 @@
 // Wrappers that record what a real client is given (argv, environment, start and end times, PID), then
 // run the real client with the same stdin: for proving what we pass, not for replacing the client.
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const exec = promisify(execFile);
+import { clientPath } from './machine.ts';
 
 export interface Call {
   readonly client: string;
@@ -32,14 +29,14 @@ export async function installSpy(dir: string, clients: readonly string[], { timi
   await mkdir(bin, { recursive: true });
   await mkdir(log, { recursive: true });
   for (const client of clients) {
-    const { stdout } = await exec('sh', ['-c', `command -v ${client}`]);
+    const real = await clientPath(client);
     const script = [
       '#!/bin/sh',
       `d="${log}/${client}.$$"`,
       'printf \'%s\\n\' "$@" > "$d.argv"',
       'env > "$d.env"',
       'date +%s%N > "$d.start"',
-      ...(timing ? [`trap 'date +%s%N > "$d.end"' EXIT`, `${stdout.trim()} "$@"`] : [`exec ${stdout.trim()} "$@"`]),
+      ...(timing ? [`trap 'date +%s%N > "$d.end"' EXIT`, `${real} "$@"`] : [`exec ${real} "$@"`]),
     ].join('\n');
     await writeFile(join(bin, client), `${script}\n`);
     await chmod(join(bin, client), 0o755);
