@@ -1,11 +1,11 @@
 // Credentials a host already had before this step: kept aside in a 0600 file under RUNNER_TEMP, put back by post.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAuthFile, withEntry } from './auth-file.ts';
+import { parseAuthFile, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
 import { parseJson } from './json.ts';
 import { privateDir, writePrivateFile } from './private-files.ts';
-import type { Target } from './session.ts';
+import { entryKey, type Target } from './session.ts';
 
 export interface Earlier {
   readonly file: string;
@@ -33,11 +33,13 @@ export function earlierSecrets(earlier: readonly Earlier[]): string[] {
 export async function readEarlier(targets: readonly Target[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Earlier[]> {
   const found: Earlier[] = [];
   const seen = new Set<string>();
+  const files = new Map<string, AuthFile>();
   for (const t of targets) {
-    const key = `${t.file}\n${t.host}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const file = parseAuthFile(await readText(t.file));
+    if (seen.has(entryKey(t))) continue;
+    seen.add(entryKey(t));
+    // Several hosts share a file: read each file once.
+    let file = files.get(t.file);
+    if (!file) files.set(t.file, (file = parseAuthFile(await readText(t.file))));
     if (t.client === 'docker') {
       const program = await helperProgram(file, t.file, t.host);
       if (program) {

@@ -11,7 +11,7 @@ import { describe } from './errors.ts';
 import { decodeIsolation } from './isolation.ts';
 import { removeQuietly } from './private-files.ts';
 import type { Runtime } from './runtime.ts';
-import { decodeLogins, groupBy, runGrouped, type Outcome, type Target } from './session.ts';
+import { decodeLogins, entryKey, groupBy, runGrouped, type Outcome, type Target } from './session.ts';
 import { INPUT, STATE } from './settings.ts';
 import { renderLogoutSummary } from './summary.ts';
 
@@ -69,8 +69,7 @@ async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.Proces
   const names = [...new Set(logins.map((l) => l.client))];
   const paths = new Map(await Promise.all(names.map(async (name) => [name, await which(name, false)] as const)));
   // The last logout of each (file, host) puts back what that host had in that file before the step.
-  const key = (t: Target): string => `${t.file}\n${t.host}`;
-  const last = new Map(logins.map((t) => [key(t), t]));
+  const last = new Map(logins.map((t) => [entryKey(t), t]));
   const failed: Target[] = [];
   const putBackDone = new Set<string>();
 
@@ -82,9 +81,9 @@ async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.Proces
       const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
       if (!outcome.ok) failed.push(target);
       if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-      if (last.get(key(target)) !== target) return [outcome];
+      if (last.get(entryKey(target)) !== target) return [outcome];
       const restored = await putBack(target, earlier, pinned, timeoutMs);
-      if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(key(target));
+      if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
       return [outcome, ...restored];
     };
   });
@@ -93,7 +92,7 @@ async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.Proces
     else rt.warning(o.detail, `${o.client} logout`);
   }
   await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
-  return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(key(t))) };
+  return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(entryKey(t))) };
 }
 
 async function logOutOne(target: Target, path: string | undefined, removedBy: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
@@ -103,7 +102,7 @@ async function logOutOne(target: Target, path: string | undefined, removedBy: st
 }
 
 async function putBack(target: Target, earlier: readonly Earlier[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome[]> {
-  const mine = earlier.filter((e) => e.file === target.file && e.host === target.host);
+  const mine = earlier.filter((e) => entryKey(e) === entryKey(target));
   if (mine.length === 0) return [];
   const problems = await restoreEarlier(mine, env, timeoutMs);
   if (problems.length === 0) return [{ ...target, ok: true, detail: 'earlier credentials put back' }];

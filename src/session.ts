@@ -12,6 +12,9 @@ export interface Target extends Login {
   readonly file: string;
 }
 
+/** One entry of one credentials file: what earlier credentials and put-backs are keyed by. */
+export const entryKey = (t: { readonly file: string; readonly host: string }): string => `${t.file}\n${t.host}`;
+
 export interface Outcome extends Login {
   readonly ok: boolean;
   /** What happened, in the client's words when it failed. */
