@@ -19,7 +19,12 @@ const median = (xs: number[]): number => {
 };
 
 /** Runs a command; resolves with ms to its first stdout byte and ms to its exit. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ first: number; exit: number; code: number | null }> {
+function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+): Promise<{ first: number; exit: number; code: number | null }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let first = NaN;
@@ -60,7 +65,9 @@ async function iamRoundTrip(emu: Emulator): Promise<number> {
 
 type Command = [string, string[], string?];
 const step = (emu: Emulator, verb: 'login' | 'logout', client: string, host: string): Command =>
-  verb === 'login' ? [client, ['login', '--username', 'iamapikey', '--password-stdin', host], `${emu.keys.user.key}\n`] : [client, ['logout', host]];
+  verb === 'login'
+    ? [client, ['login', '--username', 'iamapikey', '--password-stdin', host], `${emu.keys.user.key}\n`]
+    : [client, ['logout', host]];
 
 /** The floor's chains: per credentials file, one direct login (or logout) per host, by the client that writes it. */
 function floorChains(emu: Emulator, verb: 'login' | 'logout'): Command[][] {
@@ -89,7 +96,16 @@ async function main(): Promise<void> {
       rows['bare']!.push((await timed(process.execPath, nodeArgs, env)).first);
       const job = await newJob(machine);
       const inputs = emulatorInputs(emu, { clients: CLIENTS.join(',') });
-      const coldEnv = { ...env, RUNNER_TEMP: job.runnerTemp, GITHUB_OUTPUT: '/dev/null', GITHUB_STATE: '/dev/null', GITHUB_STEP_SUMMARY: '/dev/null', GITHUB_ENV: '/dev/null', 'INPUT_API-KEY': '', 'INPUT_MISSING-KEY': 'skip' };
+      const coldEnv = {
+        ...env,
+        RUNNER_TEMP: job.runnerTemp,
+        GITHUB_OUTPUT: '/dev/null',
+        GITHUB_STATE: '/dev/null',
+        GITHUB_STEP_SUMMARY: '/dev/null',
+        GITHUB_ENV: '/dev/null',
+        'INPUT_API-KEY': '',
+        'INPUT_MISSING-KEY': 'skip',
+      };
       rows['cold']!.push((await timed(process.execPath, [join(ROOT, 'dist', 'main.js')], coldEnv)).first);
 
       // 2. A full step, main then post, 4 clients × 2 hosts.
@@ -124,7 +140,9 @@ async function main(): Promise<void> {
 
   const med = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])) as Record<string, number>;
   const sizes = await Promise.all(
-    (await readdir(join(ROOT, 'dist'))).filter((f) => f.endsWith('.js')).map(async (f) => `${f} ${((await stat(join(ROOT, 'dist', f))).size / 1024).toFixed(1)} KB`),
+    (await readdir(join(ROOT, 'dist')))
+      .filter((f) => f.endsWith('.js'))
+      .map(async (f) => `${f} ${((await stat(join(ROOT, 'dist', f))).size / 1024).toFixed(1)} KB`),
   );
   const ms = (n: number): string => `${n.toFixed(0)} ms`;
   const mainKb = (await stat(join(ROOT, 'dist', 'main.js'))).size / 1024;

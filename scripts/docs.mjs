@@ -50,7 +50,8 @@ export function renderOutputs(action) {
 /** The regions table, from REGIONS in src/regions.ts. */
 export function renderRegions(regions) {
   const rows = regions.map(
-    (r) => `| \`${r.name}\` | ${r.alias ? `\`${r.alias}\`` : r.name === 'global' ? '–' : `\`${r.name}\``} | \`${r.domain}\` | \`${r.privateDomain}\` |`,
+    (r) =>
+      `| \`${r.name}\` | ${r.alias ? `\`${r.alias}\`` : r.name === 'global' ? '–' : `\`${r.name}\``} | \`${r.domain}\` | \`${r.privateDomain}\` |`,
   );
   return ['| ICR name | IBM Cloud id | domain | private domain |', '|---|---|---|---|', ...rows].join('\n');
 }

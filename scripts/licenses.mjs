@@ -61,7 +61,11 @@ function add(usage, dir, bundle) {
   usage.get(dir).add(bundle);
 }
 
-const normalise = (text) => text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+const normalise = (text) =>
+  text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
 
 /** One package's entry: name, version, licence, the bundles it is in, and its licence files. */
 export async function describePackage(dir, bundles) {

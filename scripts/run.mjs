@@ -46,25 +46,37 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(root, 'packa
 
 // 3. Tests need the real clients and a real registry; install them where we can, fail where we cannot.
 if (task === 'test' || task === 'bench') {
-  const need = { podman: 'podman', buildah: 'buildah', skopeo: 'skopeo', 'docker-registry': 'docker-registry', openssl: 'openssl', docker: 'docker.io' };
+  const need = {
+    podman: 'podman',
+    buildah: 'buildah',
+    skopeo: 'skopeo',
+    'docker-registry': 'docker-registry',
+    openssl: 'openssl',
+    docker: 'docker.io',
+  };
   const missing = Object.keys(need).filter((c) => !onPath(c));
   if (missing.length > 0) {
     if (process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get')) {
       say(`installing ${missing.join(', ')} (apt)`);
       sh('apt-get', ['update', '-qq']);
-      sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((c) => need[c])], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((c) => need[c])], {
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } else {
-      console.error(`The tests need ${missing.join(', ')}; install them (Debian: apt-get install ${missing.map((c) => need[c]).join(' ')}) and run again.`);
+      console.error(
+        `The tests need ${missing.join(', ')}; install them (Debian: apt-get install ${missing.map((c) => need[c]).join(' ')}) and run again.`,
+      );
       process.exit(1);
     }
   }
 }
 
-// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check and lint.
+// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check, lint and check formatting.
 sh(process.execPath, ['scripts/bundle.mjs']);
 if (task === 'test') {
   sh(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
   sh(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+  sh(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']);
 }
 const r = spawnSync(process.execPath, TASKS[task], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -34,21 +34,29 @@ export function parseApiKey(raw: string): ApiKey {
     try {
       file = JSON.parse(key);
     } catch {
-      throw new UserError('Input api-key starts like a JSON key file but is not valid JSON; paste the file whole, or only its "apikey" value.');
+      throw new UserError(
+        'Input api-key starts like a JSON key file but is not valid JSON; paste the file whole, or only its "apikey" value.',
+      );
     }
     secrets.push(...stringsIn(file).filter((s) => s.length >= 4));
     const inner = (file as { apikey?: unknown }).apikey;
     if (typeof inner !== 'string' || inner.trim() === '') {
-      throw new UserError('Input api-key is a JSON document without an "apikey" field; paste the API key file IBM Cloud offered for download, or the key alone.');
+      throw new UserError(
+        'Input api-key is a JSON document without an "apikey" field; paste the API key file IBM Cloud offered for download, or the key alone.',
+      );
     }
     key = inner.trim();
   }
 
   if (JWT.test(key)) {
-    throw new UserError('Input api-key holds a JWT (an IAM access token, by its shape), not an API key; store the API key itself in the secret. Access tokens expire within the hour.');
+    throw new UserError(
+      'Input api-key holds a JWT (an IAM access token, by its shape), not an API key; store the API key itself in the secret. Access tokens expire within the hour.',
+    );
   }
   if (/[\s\u0000-\u001f\u007f]/.test(key)) {
-    throw new UserError('Input api-key contains whitespace or control characters inside the key; an IBM Cloud API key is one unbroken word, so check the secret for a stray paste.');
+    throw new UserError(
+      'Input api-key contains whitespace or control characters inside the key; an IBM Cloud API key is one unbroken word, so check the secret for a stray paste.',
+    );
   }
   return { key, secrets: [...new Set([...secrets, key])] };
 }

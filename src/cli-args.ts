@@ -59,7 +59,9 @@ const OPTIONS = {
 /** Throws UserError for any usage mistake; the CLI turns that into exit code 2. */
 export function parseCli(argv: readonly string[]): CliCommand {
   if (argv.some((a) => a === '--api-key' || a.startsWith('--api-key=') || a === '--apikey' || a.startsWith('--apikey='))) {
-    throw new UserError('The API key is never taken from the command line, where other users and logs can see it; set IBMCLOUD_API_KEY, or pipe it in with --api-key-stdin.');
+    throw new UserError(
+      'The API key is never taken from the command line, where other users and logs can see it; set IBMCLOUD_API_KEY, or pipe it in with --api-key-stdin.',
+    );
   }
   let parsed;
   try {
@@ -67,7 +69,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
   } catch (e) {
     const text = (e as Error).message;
     const option = /'(-[^']*)'/.exec(text)?.[1];
-    const what = /ERR_PARSE_ARGS_UNKNOWN_OPTION/.test(String((e as { code?: string }).code)) && option ? `Unknown option ${option}` : text.split('.')[0];
+    const what =
+      /ERR_PARSE_ARGS_UNKNOWN_OPTION/.test(String((e as { code?: string }).code)) && option
+        ? `Unknown option ${option}`
+        : text.split('.')[0];
     throw new UserError(`${what} (see icr-login --help).`);
   }
   const { values, positionals } = parsed;

@@ -61,7 +61,13 @@ export interface CliRuntime extends Runtime {
  * @param state what getState answers (a session read back for logout)
  * @param sessionPath where saveState persists, each time it is called (login only)
  */
-export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean, state: Session = {}, sessionPath?: string): CliRuntime {
+export function cliRuntime(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  quiet: boolean,
+  state: Session = {},
+  sessionPath?: string,
+): CliRuntime {
   const secrets: string[] = [];
   const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
   const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
@@ -88,7 +94,10 @@ export function cliRuntime(inputs: Record<string, string>, env: NodeJS.ProcessEn
         rewriteSession(sessionPath, saved);
       } catch (error) {
         // The login goes on; only `icr-login logout` will not know of it.
-        if (!unrecorded) err(`warning: could not record this login in ${sessionPath} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); icr-login logout cannot undo it.`);
+        if (!unrecorded)
+          err(
+            `warning: could not record this login in ${sessionPath} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); icr-login logout cannot undo it.`,
+          );
         unrecorded = true;
       }
     },

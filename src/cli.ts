@@ -52,8 +52,8 @@ async function main(): Promise<number> {
     process.stderr.write(`icr-login: ${e instanceof UserError ? e.message : String(e)}\n`);
     return 2;
   }
-  if (cmd.command === 'help') return void process.stdout.write(`${USAGE}\n`), 0;
-  if (cmd.command === 'version') return void process.stdout.write(`${pkg.version}\n`), 0;
+  if (cmd.command === 'help') return (void process.stdout.write(`${USAGE}\n`), 0);
+  if (cmd.command === 'version') return (void process.stdout.write(`${pkg.version}\n`), 0);
   const env = process.env;
   if (cmd.command === 'logout') return logout(env, cmd.quiet);
   const inputs = { ...cmd.inputs };

@@ -22,7 +22,8 @@ export interface ClientContext {
 const CLIENT_RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
 
 // Causes that may pass; a refused credential never does.
-const TRANSIENT = /\b50[0-9]\b|\b5\d\d (Internal|Bad|Service|Gateway)|connection reset|connection refused|i\/o timeout|TLS handshake timeout|timed? ?out|unexpected EOF|no such host|temporary failure/i;
+const TRANSIENT =
+  /\b50[0-9]\b|\b5\d\d (Internal|Bad|Service|Gateway)|connection reset|connection refused|i\/o timeout|TLS handshake timeout|timed? ?out|unexpected EOF|no such host|temporary failure/i;
 const REFUSED = /unauthori[sz]ed|invalid username|incorrect username|denied|\b401\b|\b403\b/i;
 
 export function isTransient(output: string): boolean {

@@ -10,14 +10,20 @@ export async function discoverClients(wanted: readonly ClientName[] | 'auto'): P
   if (wanted === 'auto') {
     const tools = found.filter((t) => t.path !== '');
     if (tools.length === 0) {
-      throw new UserError(`Input clients is auto, but none of ${CLIENT_NAMES.join(', ')} is on PATH; install one, or run on a runner that has docker.`, 'clients');
+      throw new UserError(
+        `Input clients is auto, but none of ${CLIENT_NAMES.join(', ')} is on PATH; install one, or run on a runner that has docker.`,
+        'clients',
+      );
     }
     return tools;
   }
   const missing = found.filter((t) => t.path === '').map((t) => t.name);
   if (missing.length > 0) {
     const list = missing.join(' and ');
-    throw new UserError(`Client ${list} is listed in input clients but not installed (not found on PATH); install it or remove it from clients.`, 'clients');
+    throw new UserError(
+      `Client ${list} is listed in input clients but not installed (not found on PATH); install it or remove it from clients.`,
+      'clients',
+    );
   }
   return found;
 }

@@ -28,7 +28,12 @@ export async function helperProgram(config: AuthFile, configPath: string, host: 
   return path;
 }
 
-export async function helperGet(program: string, host: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HelperSecret | undefined> {
+export async function helperGet(
+  program: string,
+  host: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<HelperSecret | undefined> {
   const r = await run(program, ['get'], { input: host, env, timeoutMs });
   if (r.code !== 0) return undefined;
   const v = parseJsonObject(r.stdout);

@@ -80,7 +80,9 @@ export async function restoreEarlier(earlier: readonly Earlier[], env: NodeJS.Pr
         const file = parseAuthFile(await readText(e.file));
         await writeFile(e.file, JSON.stringify(withEntry(file, e.host, e.entry), null, '\t'), { mode: 0o600 });
       } catch (error) {
-        problems.push(`could not put the earlier credentials for ${e.host} back into ${e.file} (${(error as NodeJS.ErrnoException).code ?? 'write failed'})`);
+        problems.push(
+          `could not put the earlier credentials for ${e.host} back into ${e.file} (${(error as NodeJS.ErrnoException).code ?? 'write failed'})`,
+        );
       }
     }
   }

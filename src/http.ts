@@ -27,19 +27,23 @@ async function directPost(url: string, options: PostOptions): Promise<HttpAnswer
   // Loaded on first use: TLS set-up is not needed to print the first line of a step.
   const { request: send } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body) }, signal: options.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: first(res.headers['content-type']) ?? '',
-          retryAfter: first(res.headers['retry-after']),
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
+    const req = send(
+      url,
+      { method: 'POST', headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body) }, signal: options.signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: first(res.headers['content-type']) ?? '',
+            retryAfter: first(res.headers['retry-after']),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

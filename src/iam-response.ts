@@ -41,7 +41,8 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 function describeBody(body: string, contentType: string): string {
-  if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body)) return 'an HTML page (a proxy or captive portal answering instead of IAM?)';
+  if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body))
+    return 'an HTML page (a proxy or captive portal answering instead of IAM?)';
   if (body.trim() === '') return 'an empty body';
   return 'a body that is not IAM JSON';
 }
@@ -52,7 +53,12 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     const accessToken = json?.['access_token'];
     if (!json || typeof accessToken !== 'string' || accessToken === '') {
       const what = json ? 'JSON without an access_token' : describeBody(body, contentType);
-      return { ok: false, retry: false, refused: false, message: `IAM answered ${status} with ${what}; check iam-endpoint and any proxy between the runner and IAM.` };
+      return {
+        ok: false,
+        retry: false,
+        refused: false,
+        message: `IAM answered ${status} with ${what}; check iam-endpoint and any proxy between the runner and IAM.`,
+      };
     }
     const claims = jwtClaims(accessToken);
     const expiresIn = num(json['expires_in']) ?? 3600;

@@ -50,7 +50,8 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       });
       const answer = readIamAnswer(res.status, res.contentType, res.body);
       if (answer.ok) return answer.tokens;
-      if (answer.refused) throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
+      if (answer.refused)
+        throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
       if (!answer.retry) throw new UserError(answer.message.replace(/\.?$/, '.'), 'IAM');
       outcome = answer.message.replace(/^IAM answered /, '');
       wait = retryAfter(res.retryAfter, policy.capMs);
@@ -63,7 +64,10 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
     options.debug?.(`IAM ${url} ${tries.at(-1)}`);
     const delay = wait ?? backoff(policy, attempt);
     if (attempt >= policy.retries || Date.now() + delay >= deadline) {
-      throw new UserError(`Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`, 'IAM');
+      throw new UserError(
+        `Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`,
+        'IAM',
+      );
     }
     await sleep(delay, options.signal);
     if (options.signal?.aborted) throw CANCELLED();

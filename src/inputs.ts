@@ -26,7 +26,11 @@ export const MISSING_KEY_HELP =
  * Reads and validates every input. `mask` is called on every secret before anything else happens,
  * so no later message can print one.
  */
-export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage = `Input api-key is empty. ${MISSING_KEY_HELP}`): Settings {
+export function readSettings(
+  read: InputReader,
+  mask: (secret: string) => void,
+  missingKeyMessage = `Input api-key is empty. ${MISSING_KEY_HELP}`,
+): Settings {
   const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
   if (apiKey === '' && missingKey === 'fail') {
@@ -39,7 +43,9 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
   let hosts: string[];
   if (registry.trim() !== '') {
     if (privateEndpoint) {
-      throw new UserError('Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.');
+      throw new UserError(
+        'Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.',
+      );
     }
     hosts = parseRegistries(registry);
   } else {
@@ -49,7 +55,9 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
   const authType = parseAuthType(read(INPUT.authType));
   const trustedProfile = parseTrustedProfile(read(INPUT.trustedProfile));
   if (trustedProfile && authType !== 'apikey') {
-    throw new UserError(`Input trusted-profile works only with auth-type apikey (ICR takes the service ID key for the profile), not with ${authType}.`);
+    throw new UserError(
+      `Input trusted-profile works only with auth-type apikey (ICR takes the service ID key for the profile), not with ${authType}.`,
+    );
   }
 
   return {

@@ -23,7 +23,11 @@ export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
 export async function loginStep(rt: Runtime): Promise<StepResult> {
   let settings: Settings;
   try {
-    settings = readSettings((name) => rt.getInput(name), (secret) => rt.mask(secret), rt.missingKeyMessage);
+    settings = readSettings(
+      (name) => rt.getInput(name),
+      (secret) => rt.mask(secret),
+      rt.missingKeyMessage,
+    );
   } catch (error) {
     await failStep(rt, error, undefined);
     return 'invalid';
@@ -33,7 +37,10 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
     rt.saveState(STATE.logout, String(settings.logout));
     rt.saveState(STATE.timeout, String(settings.timeoutSeconds));
     if (settings.apiKey === '') {
-      rt.warning('Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).', 'api-key');
+      rt.warning(
+        'Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).',
+        'api-key',
+      );
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
     }
@@ -86,7 +93,10 @@ async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>
     return await work();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new UserError(`Could not ${what} under ${dir} (${code}); check that the runner's temp folder (RUNNER_TEMP) exists and is writable.`, 'RUNNER_TEMP');
+    throw new UserError(
+      `Could not ${what} under ${dir} (${code}); check that the runner's temp folder (RUNNER_TEMP) exists and is writable.`,
+      'RUNNER_TEMP',
+    );
   }
 }
 
@@ -110,7 +120,10 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const platform = platformOf(env);
   const timeoutMs = settings.timeoutSeconds * 1000;
   const byName = new Map(tools.map((t) => [t.name, t]));
-  const targets: Target[] = plan(settings.hosts, inWriteOrder([...byName.keys()])).map((l) => ({ ...l, file: credentialsFile(l.client, platform) }));
+  const targets: Target[] = plan(settings.hosts, inWriteOrder([...byName.keys()])).map((l) => ({
+    ...l,
+    file: credentialsFile(l.client, platform),
+  }));
 
   const earlier = await readEarlier(targets, env, timeoutMs);
   for (const s of earlierSecrets(earlier)) rt.mask(s);

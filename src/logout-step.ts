@@ -59,7 +59,11 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
 }
 
 /** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
-async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.ProcessEnv): Promise<{ problems: number; outstanding: Target[] }> {
+async function logOut(
+  rt: Runtime,
+  logins: readonly Target[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ problems: number; outstanding: Target[] }> {
   if (logins.length === 0) {
     rt.info('Nothing to log out.');
     return { problems: 0, outstanding: [] };
@@ -73,20 +77,23 @@ async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.Proces
   const failed: Target[] = [];
   const putBackDone = new Set<string>();
 
-  const outcomes = await runGrouped(groupBy(logins, (t) => t.file), () => {
-    // Within one file, one containers tool's logout removes the entry every one of them reads.
-    const removedBy = new Map<string, string>();
-    return async (target): Promise<Outcome[]> => {
-      const pinned = { ...env, ...pinnedTo(target.client, target.file) };
-      const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
-      if (!outcome.ok) failed.push(target);
-      if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-      if (last.get(entryKey(target)) !== target) return [outcome];
-      const restored = await putBack(target, earlier, pinned, timeoutMs);
-      if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
-      return [outcome, ...restored];
-    };
-  });
+  const outcomes = await runGrouped(
+    groupBy(logins, (t) => t.file),
+    () => {
+      // Within one file, one containers tool's logout removes the entry every one of them reads.
+      const removedBy = new Map<string, string>();
+      return async (target): Promise<Outcome[]> => {
+        const pinned = { ...env, ...pinnedTo(target.client, target.file) };
+        const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
+        if (!outcome.ok) failed.push(target);
+        if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
+        if (last.get(entryKey(target)) !== target) return [outcome];
+        const restored = await putBack(target, earlier, pinned, timeoutMs);
+        if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
+        return [outcome, ...restored];
+      };
+    },
+  );
   for (const o of outcomes.flat()) {
     if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);
     else rt.warning(o.detail, `${o.client} logout`);
@@ -95,9 +102,16 @@ async function logOut(rt: Runtime, logins: readonly Target[], env: NodeJS.Proces
   return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(entryKey(t))) };
 }
 
-async function logOutOne(target: Target, path: string | undefined, removedBy: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
+async function logOutOne(
+  target: Target,
+  path: string | undefined,
+  removedBy: string | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<Outcome> {
   if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
-  if (!path) return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+  if (!path)
+    return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
   return clientLogout({ name: target.client, path }, target.host, { env, timeoutMs });
 }
 

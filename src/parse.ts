@@ -32,7 +32,9 @@ export function parseClients(value: string): ClientName[] | 'auto' {
   const seen = new Set<ClientName>();
   for (const name of names) {
     if (!(CLIENT_NAMES as readonly string[]).includes(name)) {
-      throw new UserError(`Unknown client ${quote(name)} in input clients.${didYouMean(name, CLIENT_NAMES)} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`);
+      throw new UserError(
+        `Unknown client ${quote(name)} in input clients.${didYouMean(name, CLIENT_NAMES)} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`,
+      );
     }
     seen.add(name as ClientName);
   }
@@ -71,7 +73,9 @@ export function parseRegistryHost(value: string): string {
   }
   v = v.replace(/\/+$/, '');
   if (v.includes('/')) {
-    throw new UserError(`Registry ${quote(value)} has a path; give the host alone (like us.icr.io), and the namespace in your image names.`);
+    throw new UserError(
+      `Registry ${quote(value)} has a path; give the host alone (like us.icr.io), and the namespace in your image names.`,
+    );
   }
   if (v.includes('@')) throw new UserError(`Registry ${quote(value)} must not carry credentials; give the host alone.`);
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(v);
@@ -119,7 +123,9 @@ export function parseTrustedProfile(value: string): string | undefined {
   const v = value.trim();
   if (v === '') return undefined;
   if (!PROFILE_ID.test(v)) {
-    throw new UserError(`Input trusted-profile ${quote(value)} is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).`);
+    throw new UserError(
+      `Input trusted-profile ${quote(value)} is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).`,
+    );
   }
   return `Profile-${v.slice('profile-'.length)}`;
 }

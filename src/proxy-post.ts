@@ -7,7 +7,13 @@ let agent: EnvHttpProxyAgent | undefined;
 
 export async function proxyPost(url: string, options: PostOptions): Promise<HttpAnswer> {
   agent ??= new EnvHttpProxyAgent();
-  const res = await request(url, { method: 'POST', headers: options.headers, body: options.body, signal: options.signal, dispatcher: agent });
+  const res = await request(url, {
+    method: 'POST',
+    headers: options.headers,
+    body: options.body,
+    signal: options.signal,
+    dispatcher: agent,
+  });
   return {
     status: res.statusCode,
     contentType: first(res.headers['content-type']) ?? '',

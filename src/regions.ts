@@ -30,7 +30,16 @@ export const REGIONS: readonly Region[] = [
 /** Every name a user may write, ICR name first, then the IBM Cloud id. */
 export const REGION_NAMES: readonly string[] = REGIONS.flatMap((r) => (r.alias ? [r.name, r.alias] : [r.name]));
 
-const byName = new Map<string, Region>(REGIONS.flatMap((r) => (r.alias ? [[r.name, r], [r.alias, r]] : [[r.name, r]])));
+const byName = new Map<string, Region>(
+  REGIONS.flatMap((r) =>
+    r.alias
+      ? [
+          [r.name, r],
+          [r.alias, r],
+        ]
+      : [[r.name, r]],
+  ),
+);
 
 // Names people reach for that are not registries; each gets its own hint.
 const HINTS: Record<string, string> = {

@@ -50,7 +50,12 @@ function clientFor(emu: Emulator, ca: string) {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: method === 'POST' ? new URLSearchParams(form).toString() : undefined,
       }),
-    token: (username: string | undefined, password: string, query = 'service=registry&scope=repository:ns/img:pull,push', host = emu.host) =>
+    token: (
+      username: string | undefined,
+      password: string,
+      query = 'service=registry&scope=repository:ns/img:pull,push',
+      host = emu.host,
+    ) =>
       httpsRequest(`https://${host}/oauth/token?${query}`, {
         ca,
         headers: username === undefined ? {} : { Authorization: basic(username, password) },
@@ -232,13 +237,21 @@ describe('emulated ICR token service (registry: false)', () => {
 
   it('grants every scope asked for, and none when docker login asks without scope', async () => {
     const client = clientFor(emu, ca);
-    const res = await client.token('iamapikey', emu.keys.service.key, 'service=registry&scope=repository:a/b:pull&scope=repository:c/d:push,pull');
+    const res = await client.token(
+      'iamapikey',
+      emu.keys.service.key,
+      'service=registry&scope=repository:a/b:pull&scope=repository:c/d:push,pull',
+    );
     expect(res.status).toBe(200);
     expect(decodeJwtPayload(String(json(res).token)).access).toEqual([
       { type: 'repository', name: 'a/b', actions: ['pull'] },
       { type: 'repository', name: 'c/d', actions: ['push', 'pull'] },
     ]);
-    const login = await client.token('iamapikey', emu.keys.service.key, 'account=iamapikey&client_id=docker&offline_token=true&service=registry');
+    const login = await client.token(
+      'iamapikey',
+      emu.keys.service.key,
+      'account=iamapikey&client_id=docker&offline_token=true&service=registry',
+    );
     expect(decodeJwtPayload(String(json(login).token)).access).toEqual([]);
   });
 
@@ -301,7 +314,11 @@ describe('emulated ICR token service (registry: false)', () => {
 
   it('injects faults FIFO: status, headers, body, delay, reset', async () => {
     const client = clientFor(emu, ca);
-    emu.inject('iam', { status: 429, headers: { 'Retry-After': '2', 'Content-Type': 'application/json' }, body: '{"errorCode":"BXNIM0429E"}' });
+    emu.inject('iam', {
+      status: 429,
+      headers: { 'Retry-After': '2', 'Content-Type': 'application/json' },
+      body: '{"errorCode":"BXNIM0429E"}',
+    });
     const limited = await client.iam({ grant_type: APIKEY_GRANT, apikey: emu.keys.user.key });
     expect(limited.status).toBe(429);
     expect(headerOf(limited, 'retry-after')).toBe('2');
@@ -349,7 +366,10 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
   let env: Record<string, string>;
   let runtimeDir: string;
   const login = (client: string, username: string, password: string, host = emu.host, extraEnv: Record<string, string> = {}) =>
-    runClient(client, ['login', '--username', username, '--password-stdin', host], { env: { ...env, ...extraEnv }, input: `${password}\n` });
+    runClient(client, ['login', '--username', username, '--password-stdin', host], {
+      env: { ...env, ...extraEnv },
+      input: `${password}\n`,
+    });
 
   beforeAll(async () => {
     emu = await startEmulator({ hostCount: 2 });
@@ -366,7 +386,9 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(ok.stderr).toBe('');
     expect(ok.stdout.trim()).toBe('Login Succeeded!');
     expect(ok.code).toBe(0);
-    const auth = JSON.parse(await readFile(join(runtimeDir, 'containers/auth.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+    const auth = JSON.parse(await readFile(join(runtimeDir, 'containers/auth.json'), 'utf8')) as {
+      auths: Record<string, { auth: string }>;
+    };
     expect(Buffer.from(auth.auths[emu.host]?.auth ?? '', 'base64').toString()).toBe(`iamapikey:${emu.keys.service.key}`);
 
     const bad = await login('podman', 'iamapikey', emu.unknownKey);
@@ -407,7 +429,9 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     const image = await writeOciImage(await tempDir('emu-oci-'), 'latest', { layerBytes: 4 * 1024 * 1024 });
     expect(image.ref).toBe(`oci:${image.dir}:latest`);
     const key = emu.keys.service.key;
-    const push = await runClient('skopeo', ['copy', '--dest-creds', `iamapikey:${key}`, image.ref, `docker://${emu.host}/ns/img:1`], { env });
+    const push = await runClient('skopeo', ['copy', '--dest-creds', `iamapikey:${key}`, image.ref, `docker://${emu.host}/ns/img:1`], {
+      env,
+    });
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
 
@@ -418,21 +442,31 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(info.RepoTags).toEqual(['1']);
 
     const outDir = await tempDir('emu-pulled-');
-    const pull = await runClient('skopeo', ['copy', '--src-creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`, `oci:${outDir}:back`], { env });
+    const pull = await runClient(
+      'skopeo',
+      ['copy', '--src-creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`, `oci:${outDir}:back`],
+      { env },
+    );
     expect(pull.code).toBe(0);
     const pulled = JSON.parse(await readFile(join(outDir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     expect(pulled.manifests[0]?.digest).toBe(info.Digest);
     const layer = (info.Layers[0] ?? '').replace('sha256:', '');
     expect((await stat(join(outDir, 'blobs/sha256', layer))).size).toBeGreaterThan(4 * 1024 * 1024);
 
-    const denied = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${emu.unknownKey}`, `docker://${emu.host}/ns/img:1`], { env });
+    const denied = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${emu.unknownKey}`, `docker://${emu.host}/ns/img:1`], {
+      env,
+    });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain(`invalid username/password: unauthorized: ${REFUSED}`);
   });
 
   it('refuses a push with a pull-only key', async () => {
     const image = await writeOciImage(await tempDir('emu-oci-'));
-    const push = await runClient('skopeo', ['copy', '--dest-creds', `iamapikey:${emu.keys.reader?.key}`, image.ref, `docker://${emu.host}/ns/readonly:1`], { env });
+    const push = await runClient(
+      'skopeo',
+      ['copy', '--dest-creds', `iamapikey:${emu.keys.reader?.key}`, image.ref, `docker://${emu.host}/ns/readonly:1`],
+      { env },
+    );
     expect(push.code).toBe(1);
     expect(push.stderr).toMatch(/denied|unauthorized/);
   });
@@ -464,16 +498,22 @@ describe('registry start-up failures', () => {
   }
 
   it('rejects clearly when docker-registry is not installed', async () => {
-    await withPath(async () => undefined, async () => {
-      await expect(startEmulator()).rejects.toThrow(/docker-registry not found on PATH/);
-    });
+    await withPath(
+      async () => undefined,
+      async () => {
+        await expect(startEmulator()).rejects.toThrow(/docker-registry not found on PATH/);
+      },
+    );
   });
 
   it('rejects clearly when docker-registry exits early', async () => {
-    await withPath(async (bin) => {
-      await writeFile(join(bin, 'docker-registry'), '#!/bin/sh\necho "configuration error: boom" >&2\nexit 3\n', { mode: 0o755 });
-    }, async () => {
-      await expect(startEmulator()).rejects.toThrow(/docker-registry exited early \(code 3.*\n.*boom/s);
-    });
+    await withPath(
+      async (bin) => {
+        await writeFile(join(bin, 'docker-registry'), '#!/bin/sh\necho "configuration error: boom" >&2\nexit 3\n', { mode: 0o755 });
+      },
+      async () => {
+        await expect(startEmulator()).rejects.toThrow(/docker-registry exited early \(code 3.*\n.*boom/s);
+      },
+    );
   });
 });

@@ -29,7 +29,11 @@ try {
   const inputs = emulatorInputs(emu, { clients: process.env['CLIENTS'] ?? 'auto', 'auth-type': process.env['AUTH_TYPE'] ?? 'apikey' });
   console.log(bold('icr-login, run locally against the ICR emulator'));
   console.log(`  registry ${emu.host} and IAM ${emu.iamUrl} on 127.0.0.1; HOME=${machine.home}`);
-  console.log(`  inputs: ${Object.entries(inputs).map(([k, v]) => `${k}=${k === 'api-key' ? '***' : v}`).join(' ')}`);
+  console.log(
+    `  inputs: ${Object.entries(inputs)
+      .map(([k, v]) => `${k}=${k === 'api-key' ? '***' : v}`)
+      .join(' ')}`,
+  );
 
   const main = await job.main(inputs);
   showLog('main step', main);

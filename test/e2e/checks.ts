@@ -50,6 +50,7 @@ export async function pushAndPull(machine: Machine, authFile: string, host: stri
 /** Proves the credentials cannot be used any more (e.g. after post). */
 export async function expectPushRefused(machine: Machine, authFile: string, host: string, repo: string): Promise<void> {
   const { ref } = await testImage();
-  await expect(exec('skopeo', ['copy', '--authfile', authFile, ref, `docker://${host}/${repo}`], { env: machine.env })).rejects.toThrow(/unauthori|denied|authentication required/i);
+  await expect(exec('skopeo', ['copy', '--authfile', authFile, ref, `docker://${host}/${repo}`], { env: machine.env })).rejects.toThrow(
+    /unauthori|denied|authentication required/i,
+  );
 }
-

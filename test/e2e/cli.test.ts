@@ -30,7 +30,10 @@ async function cli(machine: Machine, args: string[], env: Record<string, string>
 
 function runCli(machine: Machine, args: string[], env: Record<string, string>, stdin: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { env: { ...machine.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+      env: { ...machine.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -46,7 +49,6 @@ function runCli(machine: Machine, args: string[], env: Record<string, string>, s
 }
 
 const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];
-
 
 describe('icr-login CLI', () => {
   it('logs in with IBMCLOUD_API_KEY, prints outputs, and `logout` undoes it', async () => {

@@ -35,7 +35,9 @@ describe('failures', () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
     const main = await job.main(emulatorInputs(emu, { 'api-key': emu.unknownKey }));
-    expect(oneError(main)).toMatch(/^::error title=IAM::IAM rejected the API key \(BXNIM0415E: Provided API key could not be found\.\); check the api-key secret/);
+    expect(oneError(main)).toMatch(
+      /^::error title=IAM::IAM rejected the API key \(BXNIM0415E: Provided API key could not be found\.\); check the api-key secret/,
+    );
     expect(main.summary).toContain('> IAM rejected the API key (BXNIM0415E');
     expect(main.summary).toContain('Troubleshooting');
     expect(main.outputs['logged-in']).toBe('false');
@@ -48,7 +50,9 @@ describe('failures', () => {
   it('an empty key: says secrets do not reach fork PRs and how to guard the step', async () => {
     const job = await newJob(await newMachine(emu));
     const main = await job.main(emulatorInputs(emu, { 'api-key': '' }));
-    expect(oneError(main)).toMatch(/Input api-key is empty\. GitHub does not pass secrets to workflows triggered from forks, so guard the step with `if: /);
+    expect(oneError(main)).toMatch(
+      /Input api-key is empty\. GitHub does not pass secrets to workflows triggered from forks, so guard the step with `if: /,
+    );
     expect((await job.post(main)).code).toBe(0);
   });
 
@@ -80,7 +84,10 @@ describe('failures', () => {
 
   it.each([
     ['surrounded by spaces and newlines', (k: string) => `\n  ${k} \r\n`],
-    ['as the JSON key file IBM Cloud offers', (k: string) => JSON.stringify({ name: 'ci-pusher', description: 'pushes from CI', apikey: k }, null, 2)],
+    [
+      'as the JSON key file IBM Cloud offers',
+      (k: string) => JSON.stringify({ name: 'ci-pusher', description: 'pushes from CI', apikey: k }, null, 2),
+    ],
   ])('a key %s logs in, and every part of it is masked', async (_what, paste) => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
@@ -153,7 +160,9 @@ describe('failures', () => {
     const job = await newJob(machine);
     const host = `127.0.0.1:${await freePort()}`;
     const main = await job.main(emulatorInputs(emu, { registry: host, clients: 'podman' }));
-    expect(oneError(main)).toMatch(new RegExp(`^::error title=podman login::podman login to ${host.replace(/\./g, '\\.')} failed: .*connection refused`));
+    expect(oneError(main)).toMatch(
+      new RegExp(`^::error title=podman login::podman login to ${host.replace(/\./g, '\\.')} failed: .*connection refused`),
+    );
     expect(main.summary).toContain('❌');
     const post = await job.post(main);
     expect(post.stdout).toContain('Nothing to log out.');
@@ -164,7 +173,9 @@ describe('failures', () => {
     // podman cannot write its credentials file under /dev/null; docker can write its own.
     const job = await newJob(machine, { REGISTRY_AUTH_FILE: '/dev/null/auth.json' });
     const main = await job.main(emulatorInputs(emu, { clients: 'docker,podman' }));
-    expect(oneError(main)).toMatch(/^::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .+\. The logins that succeeded are logged out by the post step\.$/);
+    expect(oneError(main)).toMatch(
+      /^::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .+\. The logins that succeeded are logged out by the post step\.$/,
+    );
     expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
     expect(JSON.parse(main.state['logins']!)).toEqual([{ client: 'docker', host: emu.host, file: machine.dockerFile }]);
     expect(main.outputs['logged-in']).toBe('false');
@@ -179,7 +190,10 @@ describe('failures', () => {
   it.each([
     [{ logout: 'maybe' }, 'Input logout must be true or false, not "maybe".'],
     [{ 'auth-type': 'token' }, 'Input auth-type must be one of apikey, bearer, refresh, not "token".'],
-    [{ 'trusted-profile': 'Profile-1a2b3c4d-1111-2222-3333-444455556666', 'auth-type': 'bearer' }, 'Input trusted-profile works only with auth-type apikey'],
+    [
+      { 'trusted-profile': 'Profile-1a2b3c4d-1111-2222-3333-444455556666', 'auth-type': 'bearer' },
+      'Input trusted-profile works only with auth-type apikey',
+    ],
     [{ 'private-endpoint': 'true' }, 'Inputs registry and private-endpoint cannot be used together'],
     [{ registry: 'us.icr.io/ns' }, 'has a path'],
     [{ registry: 'http://us.icr.io' }, 'uses http://'],

@@ -34,7 +34,11 @@ const errorLine = (s: StepRun): string => s.stdout.split('\n').find((l) => l.sta
 
 describe('IAM retries', () => {
   it('waits out 429 with Retry-After and gets through', async () => {
-    emu.inject('iam', { status: 429, headers: { 'Retry-After': '0' }, body: '{"errorCode":"BXNIM0429E","errorMessage":"Too many requests"}' }, { status: 429, headers: { 'Retry-After': '1' } });
+    emu.inject(
+      'iam',
+      { status: 429, headers: { 'Retry-After': '0' }, body: '{"errorCode":"BXNIM0429E","errorMessage":"Too many requests"}' },
+      { status: 429, headers: { 'Retry-After': '1' } },
+    );
     const { main, calls } = await step();
     expect(main.code).toBe(0);
     expect(calls).toBe(3);
@@ -52,11 +56,17 @@ describe('IAM retries', () => {
     emu.inject('iam', busy, busy, busy, busy, busy);
     const { main, calls } = await step();
     expect(calls).toBe(5);
-    expect(errorLine(main)).toMatch(/^::error title=IAM::Could not get a token from IAM at https:\/\/127\.0\.0\.1:\d+ \(try 1: 500 with BXNIM0500E: Internal error; try 2: .*; try 5: 500 with BXNIM0500E: Internal error\); check the runner's network/);
+    expect(errorLine(main)).toMatch(
+      /^::error title=IAM::Could not get a token from IAM at https:\/\/127\.0\.0\.1:\d+ \(try 1: 500 with BXNIM0500E: Internal error; try 2: .*; try 5: 500 with BXNIM0500E: Internal error\); check the runner's network/,
+    );
   });
 
   it.each([400, 401, 403])('never retries a %i that refuses the key', async (status) => {
-    emu.inject('iam', { status, headers: { 'Content-Type': 'application/json' }, body: '{"errorCode":"BXNIM0415E","errorMessage":"Provided API key could not be found."}' });
+    emu.inject('iam', {
+      status,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"errorCode":"BXNIM0415E","errorMessage":"Provided API key could not be found."}',
+    });
     const { main, calls } = await step();
     expect(calls).toBe(1);
     expect(errorLine(main)).toContain('IAM rejected the API key (BXNIM0415E: Provided API key could not be found.)');
@@ -80,9 +90,21 @@ describe('IAM retries', () => {
 
 describe('answers that are not IAM', () => {
   it.each([
-    ['an HTML page from a proxy', { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>' }, 'IAM answered 200 with an HTML page (a proxy or captive portal answering instead of IAM?)'],
-    ['truncated JSON', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"access_token":"eyJhbGciOi' }, 'IAM answered 200 with a body that is not IAM JSON'],
-    ['JSON without access_token', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"token_type":"Bearer","expires_in":3600}' }, 'IAM answered 200 with JSON without an access_token'],
+    [
+      'an HTML page from a proxy',
+      { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>' },
+      'IAM answered 200 with an HTML page (a proxy or captive portal answering instead of IAM?)',
+    ],
+    [
+      'truncated JSON',
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"access_token":"eyJhbGciOi' },
+      'IAM answered 200 with a body that is not IAM JSON',
+    ],
+    [
+      'JSON without access_token',
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"token_type":"Bearer","expires_in":3600}' },
+      'IAM answered 200 with JSON without an access_token',
+    ],
   ])('%s is a clear error, never a crash', async (_name, fault, message) => {
     emu.inject('iam', fault);
     const { main } = await step();
@@ -93,17 +115,20 @@ describe('answers that are not IAM', () => {
 });
 
 describe('proxies', () => {
-  it.each(['HTTPS_PROXY', 'https_proxy'])('%s carries the IAM exchange through a real CONNECT proxy, and clients inherit it', async (name) => {
-    proxy.tunnels.length = 0;
-    const machine = await newMachine(emu);
-    const spy = await installSpy(machine.dir, ['skopeo']);
-    const { main } = await step({}, { [name]: proxy.url, NO_PROXY: '', PATH: `${spy.bin}:${machine.env['PATH']}` });
-    expect(main.code).toBe(0);
-    expect(proxy.tunnels).toContain(new URL(emu.iamUrl).host);
-    const calls = await spy.calls();
-    expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) expect(call.env).toContain(`${name}=${proxy.url}\n`);
-  });
+  it.each(['HTTPS_PROXY', 'https_proxy'])(
+    '%s carries the IAM exchange through a real CONNECT proxy, and clients inherit it',
+    async (name) => {
+      proxy.tunnels.length = 0;
+      const machine = await newMachine(emu);
+      const spy = await installSpy(machine.dir, ['skopeo']);
+      const { main } = await step({}, { [name]: proxy.url, NO_PROXY: '', PATH: `${spy.bin}:${machine.env['PATH']}` });
+      expect(main.code).toBe(0);
+      expect(proxy.tunnels).toContain(new URL(emu.iamUrl).host);
+      const calls = await spy.calls();
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) expect(call.env).toContain(`${name}=${proxy.url}\n`);
+    },
+  );
 
   it('NO_PROXY bypasses it', async () => {
     proxy.tunnels.length = 0;

@@ -15,7 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-const usernameIn = (entry: unknown): string => Buffer.from((entry as { auth: string }).auth, 'base64').toString().split(':')[0]!;
+const usernameIn = (entry: unknown): string =>
+  Buffer.from((entry as { auth: string }).auth, 'base64')
+    .toString()
+    .split(':')[0]!;
 
 describe.each(['apikey', 'bearer', 'refresh'] as const)('auth-type %s', (authType) => {
   it.each(CLIENTS)('%s logs in to both hosts, its stored credentials push and pull, post logs it out', async (client) => {
@@ -43,9 +46,9 @@ describe.each(['apikey', 'bearer', 'refresh'] as const)('auth-type %s', (authTyp
 
     await pushAndPull(machine, file, emu.hosts[1]!, `ns/${client}-${authType}:1`);
     if (client === 'docker') {
-      const { stdout } = await exec('docker', ['manifest', 'inspect', '--insecure', `${emu.hosts[0]}/ns/${client}-${authType}:1`], { env: machine.env }).catch(
-        async () => exec('docker', ['manifest', 'inspect', `${emu.hosts[0]}/ns/${client}-${authType}:1`], { env: machine.env }),
-      );
+      const { stdout } = await exec('docker', ['manifest', 'inspect', '--insecure', `${emu.hosts[0]}/ns/${client}-${authType}:1`], {
+        env: machine.env,
+      }).catch(async () => exec('docker', ['manifest', 'inspect', `${emu.hosts[0]}/ns/${client}-${authType}:1`], { env: machine.env }));
       expect(stdout).toMatch(/schemaVersion/);
     }
 
@@ -94,7 +97,9 @@ describe('every client at once', () => {
   it('logs in as a trusted profile with a service ID key, and refuses a user key for it', async () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
-    const main = await job.main(emulatorInputs(emu, { 'api-key': emu.keys.service.key, 'trusted-profile': emu.profileId, clients: 'podman,docker' }));
+    const main = await job.main(
+      emulatorInputs(emu, { 'api-key': emu.keys.service.key, 'trusted-profile': emu.profileId, clients: 'podman,docker' }),
+    );
     expect(main.code).toBe(0);
     const auths = await readAuths(machine.containersFile);
     expect(usernameIn(auths[emu.hosts[0]!])).toBe(emu.profileId);
@@ -104,7 +109,9 @@ describe('every client at once', () => {
 
     const refused = await (await newJob(machine)).main(emulatorInputs(emu, { 'trusted-profile': emu.profileId, clients: 'podman' }));
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .*(invalid username\/password|unauthorized)/);
+    expect(refused.stdout).toMatch(
+      /::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .*(invalid username\/password|unauthorized)/,
+    );
   });
 });
 
@@ -112,7 +119,11 @@ describe('what a client is handed', () => {
   it('gets the secret on stdin only, in main and in post: not in argv, not in its environment', async () => {
     const machine = await newMachine(emu);
     const spy = await installSpy(machine.dir, CLIENTS);
-    const job = await newJob(machine, { PATH: `${spy.bin}:${machine.env['PATH']}`, IBMCLOUD_API_KEY: emu.keys.user.key, OTHER_NAME: emu.keys.user.key });
+    const job = await newJob(machine, {
+      PATH: `${spy.bin}:${machine.env['PATH']}`,
+      IBMCLOUD_API_KEY: emu.keys.user.key,
+      OTHER_NAME: emu.keys.user.key,
+    });
     const main = await job.main(emulatorInputs(emu, { clients: CLIENTS.join(','), 'auth-type': 'bearer' }));
     expect(main.code).toBe(0);
     const post = await job.post(main);

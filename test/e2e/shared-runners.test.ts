@@ -84,7 +84,9 @@ describe('docker credential helpers', () => {
     const job = await newJob(machine);
     const main = await job.main(emulatorInputs(emu, { clients: 'docker,podman' }));
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(/^::error title=docker credential helper::docker hands 127\.0\.0\.1:\d+ credentials to docker-credential-osxkeychain \(credsStore in .*config\.json\), which is not on PATH; install docker-credential-osxkeychain/m);
+    expect(main.stdout).toMatch(
+      /^::error title=docker credential helper::docker hands 127\.0\.0\.1:\d+ credentials to docker-credential-osxkeychain \(credsStore in .*config\.json\), which is not on PATH; install docker-credential-osxkeychain/m,
+    );
     expect(await readAuths(machine.containersFile)).toEqual({});
   });
 });
@@ -127,7 +129,9 @@ describe('isolate: true', () => {
     const fileB = mainB.outputs['auth-file']!;
     expect(fileA).not.toBe(fileB);
     const userOf = async (file: string): Promise<string> =>
-      Buffer.from(((await readAuths(file))[emu.host] as { auth: string }).auth, 'base64').toString().split(':')[1]!;
+      Buffer.from(((await readAuths(file))[emu.host] as { auth: string }).auth, 'base64')
+        .toString()
+        .split(':')[1]!;
     expect(await userOf(fileA)).toBe(emu.keys.user.key);
     expect(await userOf(fileB)).toBe(emu.keys.service.key);
 
@@ -151,7 +155,9 @@ describe('clients that hang or stumble', () => {
     emu.inject('v2', { delayMs: 8000 }, { delayMs: 8000 }, { delayMs: 8000 });
     const main = await job.main(emulatorInputs(emu, { clients: 'podman', timeout: '2' }));
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(new RegExp(`::error title=podman login::podman login to ${emu.host.replace(/\./g, '\\.')} did not finish within 2 s and was stopped`));
+    expect(main.stdout).toMatch(
+      new RegExp(`::error title=podman login::podman login to ${emu.host.replace(/\./g, '\\.')} did not finish within 2 s and was stopped`),
+    );
     // Every podman we started (the wrapper execs it, so these are podman's own PIDs) is gone.
     const pids = (await spy.calls()).map((c) => c.pid);
     expect(pids.length).toBe(3);
@@ -224,7 +230,9 @@ describe('a copy of earlier credentials that cannot be put back', () => {
     await writeFile(dirname(machine.containersFile), 'not a folder');
     const post = await job.post(main);
     expect(post.code).toBe(0);
-    expect(post.stdout).toMatch(/::warning title=skopeo logout::could not put the earlier credentials for 127\.0\.0\.1:\d+ back into .*auth\.json \(ENOTDIR\)\./);
+    expect(post.stdout).toMatch(
+      /::warning title=skopeo logout::could not put the earlier credentials for 127\.0\.0\.1:\d+ back into .*auth\.json \(ENOTDIR\)\./,
+    );
     expect(post.stdout).toContain(`docker: logged out (${emu.host}).`);
     expect(await readAuths(machine.dockerFile)).toEqual({});
     await expect(stat(dirname(main.state['earlier']!))).rejects.toThrow(/ENOENT/);

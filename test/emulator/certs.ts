@@ -35,21 +35,44 @@ export async function generateCerts(dir: string): Promise<CertSet> {
   const p = (name: string): string => join(dir, name);
   const common = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2'];
   await openssl([
-    ...common, '-keyout', p('ca.key'), '-out', p('ca.crt'), '-subj', '/CN=icr-emulator test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    ...common,
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-subj',
+    '/CN=icr-emulator test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   // The two leaf certs are independent of each other: make them in parallel.
   await Promise.all([
     openssl([
-      ...common, '-keyout', p('server.key'), '-out', p('server.crt'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'),
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth',
+      ...common,
+      '-keyout',
+      p('server.key'),
+      '-out',
+      p('server.crt'),
+      '-CA',
+      p('ca.crt'),
+      '-CAkey',
+      p('ca.key'),
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-addext',
+      'extendedKeyUsage=serverAuth',
     ]),
     openssl([...common, '-keyout', p('token.key'), '-out', p('token.crt'), '-subj', '/CN=icr-emulator token signer']),
   ]);
-  const [caPem, serverKeyPem, serverCertPem, tokenKeyPem, tokenCertPem] = await Promise.all(
+  const [caPem, serverKeyPem, serverCertPem, tokenKeyPem, tokenCertPem] = (await Promise.all(
     ['ca.crt', 'server.key', 'server.crt', 'token.key', 'token.crt'].map((f) => readFile(p(f), 'utf8')),
-  ) as [string, string, string, string, string];
+  )) as [string, string, string, string, string];
   const tokenCert = new X509Certificate(tokenCertPem);
   return {
     caFile: p('ca.crt'),

@@ -12,10 +12,15 @@ export function answerV2(req: IncomingMessage, res: ServerResponse, host: string
     return;
   }
   if (!authorized) {
-    sendJson(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] }, {
-      ...headers,
-      'WWW-Authenticate': challengeFor(host),
-    });
+    sendJson(
+      res,
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] },
+      {
+        ...headers,
+        'WWW-Authenticate': challengeFor(host),
+      },
+    );
     return;
   }
   sendJson(res, 200, {}, headers);

@@ -24,7 +24,10 @@ export async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export interface BasicCredentials { username: string; password: string }
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
 
 export function parseBasicAuth(header: string | undefined): BasicCredentials | undefined {
   const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');

@@ -1,7 +1,11 @@
 // One HTTPS request that trusts the emulator's CA explicitly (no NODE_EXTRA_CA_CERTS needed).
 import { request } from 'node:https';
 
-export interface HttpsResponse { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+export interface HttpsResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 export interface HttpsRequestOptions {
   ca: string;
@@ -13,23 +17,26 @@ export interface HttpsRequestOptions {
 
 export function httpsRequest(url: string, options: HttpsRequestOptions): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: options.method ?? 'GET',
-      headers: options.headers,
-      ca: options.ca,
-      agent: false,
-      timeout: options.timeoutMs ?? 15_000,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ca: options.ca,
+        agent: false,
+        timeout: options.timeoutMs ?? 15_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
     req.on('error', reject);
     req.end(options.body);
   });
 }
 
-export const basic = (username: string, password: string): string =>
-  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+export const basic = (username: string, password: string): string => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;

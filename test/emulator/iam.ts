@@ -10,9 +10,15 @@ import { nowSeconds, readBody, sendJson } from './http-util.ts';
 const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
 const REFRESH_LIFETIME = 30 * 24 * 3600; // IAM refresh tokens for API-key grants lived 30 days
 
-interface RefreshEntry { record: ApiKeyRecord; exp: number }
+interface RefreshEntry {
+  record: ApiKeyRecord;
+  exp: number;
+}
 
-export interface IamOptions { refreshTokens: boolean; tokenLifetime: number }
+export interface IamOptions {
+  refreshTokens: boolean;
+  tokenLifetime: number;
+}
 
 export class Iam {
   readonly identities: Identities;
@@ -72,7 +78,8 @@ export class Iam {
       const token = form.get('refresh_token') ?? '';
       if (!token) return this.error(req, res, 'BXNIM0109E', 'Property missing or empty.', "Property 'refresh_token' missing or empty.");
       const record = this.verifyRefreshToken(token);
-      if (!record) return this.error(req, res, 'BXNIM0408E', 'Provided refresh token is expired', 'The refresh token is expired or unknown.');
+      if (!record)
+        return this.error(req, res, 'BXNIM0408E', 'Provided refresh token is expired', 'The refresh token is expired or unknown.');
       return this.issue(res, record, grant);
     }
     return this.error(req, res, 'BXNIM0104E', 'Grant type not supported.', `Unsupported grant_type '${grant}'.`);
@@ -82,26 +89,30 @@ export class Iam {
     const iat = nowSeconds();
     const exp = iat + this.options.tokenLifetime;
     const isUser = record.kind === 'user';
-    const accessToken = signJwt({ kid: this.kid, typ: 'JWT' }, {
-      iam_id: record.iamId,
-      id: record.iamId,
-      realmid: isUser ? 'IBMid' : 'iam',
-      jti: randomUUID(),
-      identifier: isUser ? record.iamId.replace(/^IBMid-/, '') : record.iamId.replace(/^iam-/, ''),
-      name: record.name,
-      sub: isUser ? record.name : record.iamId.replace(/^iam-/, ''),
-      sub_type: isUser ? 'User' : 'ServiceId',
-      ...(isUser ? { email: record.name } : {}),
-      account: { valid: true, bss: record.accountId, frozen: true },
-      iat,
-      exp,
-      iss: `${this.issuerBase}/identity`,
-      grant_type: grant,
-      scope: 'ibm openid',
-      client_id: 'default',
-      acr: 1,
-      amr: ['pwd'],
-    }, this.key);
+    const accessToken = signJwt(
+      { kid: this.kid, typ: 'JWT' },
+      {
+        iam_id: record.iamId,
+        id: record.iamId,
+        realmid: isUser ? 'IBMid' : 'iam',
+        jti: randomUUID(),
+        identifier: isUser ? record.iamId.replace(/^IBMid-/, '') : record.iamId.replace(/^iam-/, ''),
+        name: record.name,
+        sub: isUser ? record.name : record.iamId.replace(/^iam-/, ''),
+        sub_type: isUser ? 'User' : 'ServiceId',
+        ...(isUser ? { email: record.name } : {}),
+        account: { valid: true, bss: record.accountId, frozen: true },
+        iat,
+        exp,
+        iss: `${this.issuerBase}/identity`,
+        grant_type: grant,
+        scope: 'ibm openid',
+        client_id: 'default',
+        acr: 1,
+        amr: ['pwd'],
+      },
+      this.key,
+    );
     this.secrets.add(accessToken);
     const body: Record<string, unknown> = {
       access_token: accessToken,

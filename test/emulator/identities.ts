@@ -30,13 +30,25 @@ export interface Identities {
 export function makeIdentities(): Identities {
   const accountId = randomBytes(16).toString('hex');
   const user: ApiKeyRecord = {
-    key: newApiKey(), iamId: `IBMid-${randomBytes(5).toString('hex').toUpperCase()}`, accountId, kind: 'user', name: 'ci-user@example.com',
+    key: newApiKey(),
+    iamId: `IBMid-${randomBytes(5).toString('hex').toUpperCase()}`,
+    accountId,
+    kind: 'user',
+    name: 'ci-user@example.com',
   };
   const service: ApiKeyRecord = {
-    key: newApiKey(), iamId: `iam-ServiceId-${randomUUID()}`, accountId, kind: 'serviceid', name: 'ci-pusher',
+    key: newApiKey(),
+    iamId: `iam-ServiceId-${randomUUID()}`,
+    accountId,
+    kind: 'serviceid',
+    name: 'ci-pusher',
   };
   const reader: ApiKeyRecord = {
-    key: newApiKey(), iamId: `iam-ServiceId-${randomUUID()}`, accountId, kind: 'serviceid', name: 'ci-reader',
+    key: newApiKey(),
+    iamId: `iam-ServiceId-${randomUUID()}`,
+    accountId,
+    kind: 'serviceid',
+    name: 'ci-reader',
   };
   const byKey = new Map([user, service, reader].map((r) => [r.key, r]));
   return {

@@ -55,10 +55,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     // IAM: its own server, as the real one is a different host.
     let iamHost = '';
-    const iamServer = createRecordingServer(ctx('iam'), () => iamHost, (path) => ({
-      ...(path === '/identity/token' ? { target: 'iam' as const } : {}),
-      handler: (req, res) => iam.handle(req, res),
-    }));
+    const iamServer = createRecordingServer(
+      ctx('iam'),
+      () => iamHost,
+      (path) => ({
+        ...(path === '/identity/token' ? { target: 'iam' as const } : {}),
+        handler: (req, res) => iam.handle(req, res),
+      }),
+    );
     const iamListening = await listenHttps(iamServer, () => iamHost, false);
     servers.push(iamListening);
     iamHost = `127.0.0.1:${iamListening.port}`;
@@ -104,11 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       profileId: identities.profileId,
       unknownKey: identities.unknownKey,
       requests,
-      secrets: () => [
-        ...[identities.user, identities.service, identities.reader].map((r) => r.key),
-        identities.unknownKey,
-        ...secrets,
-      ],
+      secrets: () => [...[identities.user, identities.service, identities.reader].map((r) => r.key), identities.unknownKey, ...secrets],
       inject: (target: FaultTarget, ...list: Fault[]) => faults.push(target, list),
       clearFaults: () => faults.clear(),
       trust: async (home: string) => {

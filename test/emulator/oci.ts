@@ -42,7 +42,10 @@ async function writeBlob(dir: string, data: Buffer): Promise<{ digest: string; s
   return { digest, size: data.length };
 }
 
-interface IndexJson { schemaVersion: number; manifests: Array<{ annotations?: Record<string, string> }> }
+interface IndexJson {
+  schemaVersion: number;
+  manifests: Array<{ annotations?: Record<string, string> }>;
+}
 
 /**
  * Writes (or adds a tag to) an OCI layout in `dir`. Each call makes a distinct image (the layer
@@ -64,20 +67,30 @@ export async function writeOciImage(
   ]);
   const tar = tarOneFile('hello.txt', content, mtime);
   const layer = await writeBlob(root, gzipSync(tar));
-  const config = await writeBlob(root, Buffer.from(JSON.stringify({
-    created: new Date(mtime * 1000).toISOString(),
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Cmd: ['/hello.txt'] },
-    rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
-    history: [{ created: new Date(mtime * 1000).toISOString(), created_by: 'icr-emulator writeOciImage' }],
-  })));
-  const manifest = await writeBlob(root, Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MANIFEST,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
-  })));
+  const config = await writeBlob(
+    root,
+    Buffer.from(
+      JSON.stringify({
+        created: new Date(mtime * 1000).toISOString(),
+        architecture: 'amd64',
+        os: 'linux',
+        config: { Cmd: ['/hello.txt'] },
+        rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
+        history: [{ created: new Date(mtime * 1000).toISOString(), created_by: 'icr-emulator writeOciImage' }],
+      }),
+    ),
+  );
+  const manifest = await writeBlob(
+    root,
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MANIFEST,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+      }),
+    ),
+  );
 
   const indexFile = join(root, 'index.json');
   let index: IndexJson = { schemaVersion: 2, manifests: [] };
@@ -87,7 +100,11 @@ export async function writeOciImage(
     // no layout yet: start a fresh index
   }
   index.manifests = index.manifests.filter((m) => m.annotations?.['org.opencontainers.image.ref.name'] !== tag);
-  index.manifests.push({ mediaType: MANIFEST, ...manifest, annotations: { 'org.opencontainers.image.ref.name': tag } } as IndexJson['manifests'][number]);
+  index.manifests.push({
+    mediaType: MANIFEST,
+    ...manifest,
+    annotations: { 'org.opencontainers.image.ref.name': tag },
+  } as IndexJson['manifests'][number]);
   await writeFile(indexFile, JSON.stringify(index));
   await writeFile(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   return { dir: root, ref: `oci:${root}:${tag}` };

@@ -110,9 +110,11 @@ async function startOnce(dir: string, realm: string, rootCertBundle: string, att
     if (outcome.kind !== 'tick') process.off('exit', killOnExit);
     if (outcome.kind === 'error') {
       const code = (outcome.e as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT'
-        ? `${BINARY} not found on PATH: install the Debian package docker-registry (apt-get install docker-registry)`
-        : `could not start ${BINARY}: ${outcome.e.message}`);
+      throw new Error(
+        code === 'ENOENT'
+          ? `${BINARY} not found on PATH: install the Debian package docker-registry (apt-get install docker-registry)`
+          : `could not start ${BINARY}: ${outcome.e.message}`,
+      );
     }
     if (outcome.kind === 'exit') {
       const tail = await logTail(logFile);

@@ -2,7 +2,12 @@
 // capturing output; on timeout it kills that child by PID so no process outlives a test.
 import { spawn } from 'node:child_process';
 
-export interface ClientResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface ClientResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 export interface RunOptions {
   env: Record<string, string>;

@@ -13,7 +13,10 @@ import { parseBasicAuth, sendJson } from './http-util.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-export interface Route { target?: FaultTarget; handler: Handler }
+export interface Route {
+  target?: FaultTarget;
+  handler: Handler;
+}
 
 export interface ServerContext {
   kind: RequestRecord['server'];
@@ -61,7 +64,10 @@ export function createRecordingServer(ctx: ServerContext, hostOf: () => string, 
   return server;
 }
 
-export interface Listening { port: number; close(): Promise<void> }
+export interface Listening {
+  port: number;
+  close(): Promise<void>;
+}
 
 async function listenTcp(server: TcpServer): Promise<number> {
   await new Promise<void>((resolve, reject) => {

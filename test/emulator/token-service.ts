@@ -17,7 +17,11 @@ export const LOGIN_REFUSED = 'The login credentials are not valid, or your IBM C
 export const realmFor = (host: string): string => `https://${host}/oauth/token`;
 export const challengeFor = (host: string): string => `Bearer realm="${realmFor(host)}",service="${SERVICE}"`;
 
-interface Access { type: string; name: string; actions: string[] }
+interface Access {
+  type: string;
+  name: string;
+  actions: string[];
+}
 
 export class TokenService {
   private readonly iam: Iam;
@@ -60,36 +64,51 @@ export class TokenService {
     const creds = parseBasicAuth(req.headers.authorization);
     const record = creds ? this.authenticate(creds.username, creds.password) : undefined;
     if (!record) {
-      sendJson(res, 401, {
-        // Real ICR's wording: clients show "unauthorized: The login credentials are not valid, …".
-        errors: [{ code: 'UNAUTHORIZED', message: LOGIN_REFUSED, detail: null }],
-      }, { 'WWW-Authenticate': challengeFor(host) });
+      sendJson(
+        res,
+        401,
+        {
+          // Real ICR's wording: clients show "unauthorized: The login credentials are not valid, …".
+          errors: [{ code: 'UNAUTHORIZED', message: LOGIN_REFUSED, detail: null }],
+        },
+        { 'WWW-Authenticate': challengeFor(host) },
+      );
       return;
     }
     const url = new URL(req.url ?? '/', 'https://registry');
     const allowed = this.iam.identities.allowedActions(record);
     const access: Access[] = [];
     // Scopes may come as repeated parameters or space-separated in one.
-    for (const scope of url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean)) {
+    for (const scope of url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean)) {
       const first = scope.indexOf(':');
       const last = scope.lastIndexOf(':');
       if (first < 0 || last <= first) continue;
       const type = scope.slice(0, first);
       if (type !== 'repository') continue;
-      const actions = scope.slice(last + 1).split(',').filter((a) => allowed.includes(a));
+      const actions = scope
+        .slice(last + 1)
+        .split(',')
+        .filter((a) => allowed.includes(a));
       access.push({ type, name: scope.slice(first + 1, last), actions });
     }
     const iat = nowSeconds();
-    const token = signJwt({ typ: 'JWT', x5c: [this.certs.tokenCertDerB64] }, {
-      iss: ISSUER,
-      sub: record.iamId,
-      aud: url.searchParams.get('service') ?? SERVICE,
-      exp: iat + REGISTRY_TOKEN_LIFETIME,
-      nbf: iat - 5,
-      iat,
-      jti: randomUUID(),
-      access,
-    }, this.certs.tokenKey);
+    const token = signJwt(
+      { typ: 'JWT', x5c: [this.certs.tokenCertDerB64] },
+      {
+        iss: ISSUER,
+        sub: record.iamId,
+        aud: url.searchParams.get('service') ?? SERVICE,
+        exp: iat + REGISTRY_TOKEN_LIFETIME,
+        nbf: iat - 5,
+        iat,
+        jti: randomUUID(),
+        access,
+      },
+      this.certs.tokenKey,
+    );
     this.secrets.add(token);
     sendJson(res, 200, {
       token,
@@ -114,7 +133,11 @@ export class TokenService {
     const token = parseBearer(req.headers.authorization);
     const record = token ? this.iam.verifyAccessToken(token) : undefined;
     if (!record) {
-      sendJson(res, 401, { code: 'CRG0001E', message: 'You are not authorized to access the specified resource.', 'request-id': requestId });
+      sendJson(res, 401, {
+        code: 'CRG0001E',
+        message: 'You are not authorized to access the specified resource.',
+        'request-id': requestId,
+      });
       return;
     }
     if (req.headers.account !== record.accountId) {

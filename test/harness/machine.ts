@@ -64,7 +64,6 @@ export async function readAuths(file: string): Promise<Record<string, unknown>> 
   }
 }
 
-
 /** Where a client is installed on this machine. */
 export async function clientPath(client: string): Promise<string> {
   const { stdout } = await promisify(execFile)('sh', ['-c', `command -v ${client}`]);

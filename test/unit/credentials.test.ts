@@ -14,7 +14,11 @@ const tokens: IamTokens = {
 describe('credentials', () => {
   it.each([
     ['apikey', undefined, { username: 'iamapikey', secret: 'the-key', expiresAt: undefined }],
-    ['apikey', 'Profile-1a2b3c4d-1111-2222-3333-444455556666', { username: 'Profile-1a2b3c4d-1111-2222-3333-444455556666', secret: 'the-key', expiresAt: undefined }],
+    [
+      'apikey',
+      'Profile-1a2b3c4d-1111-2222-3333-444455556666',
+      { username: 'Profile-1a2b3c4d-1111-2222-3333-444455556666', secret: 'the-key', expiresAt: undefined },
+    ],
     ['bearer', undefined, { username: 'iambearer', secret: 'access-token-value', expiresAt: '2027-01-15T08:00:00.000Z' }],
     ['refresh', undefined, { username: 'iamrefresh', secret: 'refresh-token-value', expiresAt: '2030-03-17T17:46:40.000Z' }],
   ] as const)('%s (profile %s) gives %j', (type, profile, expected) => {
@@ -22,11 +26,16 @@ describe('credentials', () => {
   });
 
   it('refuses refresh when IAM issued no refresh token', () => {
-    expect(() => credentialFor('refresh', 'k', { ...tokens, refreshToken: undefined }, undefined)).toThrow(/IAM issued no refresh token.*use auth-type apikey/);
+    expect(() => credentialFor('refresh', 'k', { ...tokens, refreshToken: undefined }, undefined)).toThrow(
+      /IAM issued no refresh token.*use auth-type apikey/,
+    );
   });
 
   it('names the base64 form clients store', () => {
-    expect(credentialForms({ username: 'iamapikey', secret: 'k3y', expiresAt: undefined })).toEqual(['k3y', Buffer.from('iamapikey:k3y').toString('base64')]);
+    expect(credentialForms({ username: 'iamapikey', secret: 'k3y', expiresAt: undefined })).toEqual([
+      'k3y',
+      Buffer.from('iamapikey:k3y').toString('base64'),
+    ]);
   });
 
   it('masks every token IAM returns', () => {

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { parseApiKey } from '../../src/apikey.ts';
 import { UserError } from '../../src/errors.ts';
 import { readSettings } from '../../src/inputs.ts';
-import { parseAuthType, parseBoolean, parseClients, parseIamEndpoint, parseRegistries, parseTimeout, parseTrustedProfile } from '../../src/parse.ts';
+import {
+  parseAuthType,
+  parseBoolean,
+  parseClients,
+  parseIamEndpoint,
+  parseRegistries,
+  parseTimeout,
+  parseTrustedProfile,
+} from '../../src/parse.ts';
 import { resolveRegions } from '../../src/regions.ts';
 import { splitList } from '../../src/text.ts';
 
@@ -20,9 +28,50 @@ function rng(seed: number): () => number {
 }
 
 const PIECES = [
-  'us-south', 'eu-de', 'global', 'US.ICR.IO', 'https://', 'http://', '/', ':', ':5000', '[::1]', '127.0.0.1', ',', ' ', '\n', '\r\n', '\t',
-  'docker', 'podman', 'auto', 'true', 'false', 'yes', '0', '{', '}', '"apikey"', '"', '@', '%00', '\u0000', '\u202e', '😀', 'é', '..', '-', '.',
-  'Profile-', '1a2b3c4d-1111-2222-3333-444455556666', 'eyJ', 'x'.repeat(300), '999', '-1', '1e9', 'NaN',
+  'us-south',
+  'eu-de',
+  'global',
+  'US.ICR.IO',
+  'https://',
+  'http://',
+  '/',
+  ':',
+  ':5000',
+  '[::1]',
+  '127.0.0.1',
+  ',',
+  ' ',
+  '\n',
+  '\r\n',
+  '\t',
+  'docker',
+  'podman',
+  'auto',
+  'true',
+  'false',
+  'yes',
+  '0',
+  '{',
+  '}',
+  '"apikey"',
+  '"',
+  '@',
+  '%00',
+  '\u0000',
+  '\u202e',
+  '😀',
+  'é',
+  '..',
+  '-',
+  '.',
+  'Profile-',
+  '1a2b3c4d-1111-2222-3333-444455556666',
+  'eyJ',
+  'x'.repeat(300),
+  '999',
+  '-1',
+  '1e9',
+  'NaN',
 ];
 
 function generate(random: () => number): string {
@@ -71,11 +120,31 @@ describe.each(PARSERS)('fuzzing %s', (_name, parse) => {
 describe('fuzzing all inputs together', () => {
   it('readSettings accepts or refuses cleanly, and masks the key before it can refuse', () => {
     const random = rng(7);
-    const names = ['api-key', 'region', 'registry', 'private-endpoint', 'clients', 'auth-type', 'trusted-profile', 'iam-endpoint', 'logout', 'isolate', 'timeout', 'missing-key'];
+    const names = [
+      'api-key',
+      'region',
+      'registry',
+      'private-endpoint',
+      'clients',
+      'auth-type',
+      'trusted-profile',
+      'iam-endpoint',
+      'logout',
+      'isolate',
+      'timeout',
+      'missing-key',
+    ];
     for (let i = 0; i < 2000; i++) {
       const inputs = Object.fromEntries(names.map((n) => [n, random() < 0.5 ? '' : generate(random)]));
       const masked: string[] = [];
-      expectClean(() => readSettings((n) => inputs[n] ?? '', (s) => masked.push(s)), JSON.stringify(inputs));
+      expectClean(
+        () =>
+          readSettings(
+            (n) => inputs[n] ?? '',
+            (s) => masked.push(s),
+          ),
+        JSON.stringify(inputs),
+      );
       const key = inputs['api-key']!.trim();
       if (key.length >= 4) expect(masked).toContain(key);
     }

@@ -7,26 +7,51 @@ const ACCESS = jwt({ iam_id: 'iam-ServiceId-123', account: { bss: 'acc123', vali
 
 describe('IAM answers', () => {
   it('reads a success with every field', () => {
-    const body = JSON.stringify({ access_token: ACCESS, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: 3600, expiration: 1_800_000_000, scope: 'ibm openid' });
+    const body = JSON.stringify({
+      access_token: ACCESS,
+      refresh_token: 'not_supported',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      expiration: 1_800_000_000,
+      scope: 'ibm openid',
+    });
     const a = readIamAnswer(200, 'application/json', body);
     expect(a).toEqual({
       ok: true,
-      tokens: { accessToken: ACCESS, expiresIn: 3600, expiration: 1_800_000_000, refreshToken: undefined, refreshTokenExpiration: undefined, accountId: 'acc123' },
+      tokens: {
+        accessToken: ACCESS,
+        expiresIn: 3600,
+        expiration: 1_800_000_000,
+        refreshToken: undefined,
+        refreshTokenExpiration: undefined,
+        accountId: 'acc123',
+      },
     });
   });
 
   it('treats every field but access_token and expires_in as optional', () => {
     const a = readIamAnswer(200, 'application/json', JSON.stringify({ access_token: 'opaque', expires_in: 60 }), 1_000_000);
-    expect(a).toMatchObject({ ok: true, tokens: { accessToken: 'opaque', expiration: 1060, accountId: undefined, refreshToken: undefined } });
+    expect(a).toMatchObject({
+      ok: true,
+      tokens: { accessToken: 'opaque', expiration: 1060, accountId: undefined, refreshToken: undefined },
+    });
   });
 
   it('keeps a real refresh token and its expiry', () => {
-    const a = readIamAnswer(200, 'application/json', JSON.stringify({ access_token: ACCESS, expires_in: 3600, refresh_token: 'r3fr3sh', refresh_token_expiration: 1_900_000_000 }));
+    const a = readIamAnswer(
+      200,
+      'application/json',
+      JSON.stringify({ access_token: ACCESS, expires_in: 3600, refresh_token: 'r3fr3sh', refresh_token_expiration: 1_900_000_000 }),
+    );
     expect(a).toMatchObject({ ok: true, tokens: { refreshToken: 'r3fr3sh', refreshTokenExpiration: 1_900_000_000 } });
   });
 
   it.each([400, 401, 403])('a %i with an errorCode is a refused key, never retried', (status) => {
-    const body = JSON.stringify({ errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found.', context: { requestId: 'r' } });
+    const body = JSON.stringify({
+      errorCode: 'BXNIM0415E',
+      errorMessage: 'Provided API key could not be found.',
+      context: { requestId: 'r' },
+    });
     expect(readIamAnswer(status, 'application/json', body)).toEqual({
       ok: false,
       retry: false,
@@ -36,7 +61,14 @@ describe('IAM answers', () => {
   });
 
   it.each([
-    [429, true], [500, true], [502, true], [503, true], [504, true], [599, true], [501, false], [404, false],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [599, true],
+    [501, false],
+    [404, false],
   ])('status %i is retried: %s', (status, retry) => {
     expect(readIamAnswer(status, 'text/plain', 'busy')).toMatchObject({ ok: false, retry, refused: false });
   });

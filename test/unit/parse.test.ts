@@ -27,8 +27,16 @@ describe('lists', () => {
 
 describe('booleans', () => {
   it.each([
-    ['true', true], ['TRUE', true], ['yes', true], ['1', true], ['on', true],
-    ['false', false], ['False', false], ['no', false], ['0', false], ['off', false],
+    ['true', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['1', true],
+    ['on', true],
+    ['false', false],
+    ['False', false],
+    ['no', false],
+    ['0', false],
+    ['off', false],
   ])('%s is %s', (input, expected) => {
     expect(parseBoolean('logout', input, !expected)).toBe(expected);
   });

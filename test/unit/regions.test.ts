@@ -41,12 +41,18 @@ describe('regions', () => {
   });
 
   it('refuses a region named twice, also under its two names', () => {
-    expect(() => resolveRegions(['us-south', 'US-SOUTH'], false)).toThrow('Region "US-SOUTH" is listed twice in input region; list each region once.');
-    expect(() => resolveRegions(['eu-de', 'eu-central'], false)).toThrow('Region "eu-central" is listed twice in input region (eu-de and eu-central are the same registry); list each region once.');
+    expect(() => resolveRegions(['us-south', 'US-SOUTH'], false)).toThrow(
+      'Region "US-SOUTH" is listed twice in input region; list each region once.',
+    );
+    expect(() => resolveRegions(['eu-de', 'eu-central'], false)).toThrow(
+      'Region "eu-central" is listed twice in input region (eu-de and eu-central are the same registry); list each region once.',
+    );
   });
 
   it('names an unknown region, suggests the nearest and lists the valid ones', () => {
-    expect(() => findRegion('us-sout')).toThrow(/Unknown region "us-sout"\. Did you mean "us-south"\? Valid regions: global, ap-north, jp-tok/);
+    expect(() => findRegion('us-sout')).toThrow(
+      /Unknown region "us-sout"\. Did you mean "us-south"\? Valid regions: global, ap-north, jp-tok/,
+    );
     expect(() => findRegion('mars')).toThrow(/^Unknown region "mars"\. Valid regions: /);
   });
 

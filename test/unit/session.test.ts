@@ -59,15 +59,20 @@ describe('credentials files', () => {
 describe('plan and grouping', () => {
   it('is hosts × clients', () => {
     expect(plan(['a', 'b'], ['docker', 'podman'])).toEqual([
-      { client: 'docker', host: 'a' }, { client: 'podman', host: 'a' },
-      { client: 'docker', host: 'b' }, { client: 'podman', host: 'b' },
+      { client: 'docker', host: 'a' },
+      { client: 'podman', host: 'a' },
+      { client: 'docker', host: 'b' },
+      { client: 'podman', host: 'b' },
     ]);
   });
 
   it('runs one group at a time per key and groups side by side', async () => {
     const log: string[] = [];
     const groups = groupBy(['a1', 'b1', 'a2', 'b2'], (s) => s[0]!);
-    expect(groups).toEqual([['a1', 'a2'], ['b1', 'b2']]);
+    expect(groups).toEqual([
+      ['a1', 'a2'],
+      ['b1', 'b2'],
+    ]);
     const running = new Set<string>();
     let overlapSameKey = false;
     let overlapOtherKey = false;
@@ -102,7 +107,10 @@ describe('client commands', () => {
 
   it.each([
     ['Error: logging into "h": invalid username/password\n', 'logging into "h": invalid username/password'],
-    ['WARNING: something\nError response from daemon: Get "https://h/v2/": unauthorized: bad\n', 'Error response from daemon: Get "https://h/v2/": unauthorized: bad'],
+    [
+      'WARNING: something\nError response from daemon: Get "https://h/v2/": unauthorized: bad\n',
+      'Error response from daemon: Get "https://h/v2/": unauthorized: bad',
+    ],
     ['', 'no error message'],
   ])('finds the error line in %j', (stderr, line) => expect(errorLine(stderr, '')).toBe(line));
 
@@ -112,7 +120,11 @@ describe('client commands', () => {
   });
 
   it('drops secret inputs and any variable holding a secret from a child env', () => {
-    const env = childEnv({ PATH: '/bin', 'INPUT_API-KEY': 'k', OTHER: 'has-secret-value-inside', KEEP: 'x' }, ['INPUT_API-KEY'], ['secret-value']);
+    const env = childEnv(
+      { PATH: '/bin', 'INPUT_API-KEY': 'k', OTHER: 'has-secret-value-inside', KEEP: 'x' },
+      ['INPUT_API-KEY'],
+      ['secret-value'],
+    );
     expect(env).toEqual({ PATH: '/bin', KEEP: 'x' });
   });
 });
@@ -139,8 +151,12 @@ describe('retry timing', () => {
 describe('one credentials file: write, then confirm', () => {
   type T = { client: 'docker' | 'podman' | 'buildah' | 'skopeo'; host: string };
   const group: T[] = [
-    { client: 'podman', host: 'a' }, { client: 'buildah', host: 'a' }, { client: 'skopeo', host: 'a' },
-    { client: 'podman', host: 'b' }, { client: 'buildah', host: 'b' }, { client: 'skopeo', host: 'b' },
+    { client: 'podman', host: 'a' },
+    { client: 'buildah', host: 'a' },
+    { client: 'skopeo', host: 'a' },
+    { client: 'podman', host: 'b' },
+    { client: 'buildah', host: 'b' },
+    { client: 'skopeo', host: 'b' },
   ];
   const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 
@@ -170,9 +186,12 @@ describe('one credentials file: write, then confirm', () => {
     expect(events.indexOf('confirm buildah a')).toBeGreaterThan(events.indexOf('written podman a'));
     expect(events.indexOf('confirm buildah a')).toBeLessThan(events.indexOf('written podman b'));
     expect(outcomes.map((o) => `${o.client} ${o.host} ${o.detail}`)).toEqual([
-      'podman a logged in', 'podman b logged in',
-      "buildah a sees podman's login", "skopeo a sees podman's login",
-      "buildah b sees podman's login", "skopeo b sees podman's login",
+      'podman a logged in',
+      'podman b logged in',
+      "buildah a sees podman's login",
+      "skopeo a sees podman's login",
+      "buildah b sees podman's login",
+      "skopeo b sees podman's login",
     ]);
   });
 
@@ -194,7 +213,10 @@ describe('one credentials file: write, then confirm', () => {
   it('never shares what a client cannot share', async () => {
     const writes: string[] = [];
     await writeThenConfirm(
-      [{ client: 'docker', host: 'a' }, { client: 'docker', host: 'b' }] as T[],
+      [
+        { client: 'docker', host: 'a' },
+        { client: 'docker', host: 'b' },
+      ] as T[],
       (t) => t.client !== 'docker',
       async (t) => (writes.push(t.host), { ...t, ok: true, detail: 'logged in' }),
       async () => expect.unreachable(),
@@ -245,7 +267,9 @@ describe('cancelling the IAM exchange', () => {
     const cancel = new AbortController();
     setTimeout(() => cancel.abort(), 100);
     try {
-      await expect(exchangeApiKey(url, 'key', { policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal })).rejects.toThrow('The IAM token exchange was cancelled.');
+      await expect(
+        exchangeApiKey(url, 'key', { policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal }),
+      ).rejects.toThrow('The IAM token exchange was cancelled.');
     } finally {
       await new Promise((r) => server.close(r));
     }
