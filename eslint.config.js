@@ -2,6 +2,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Imports go one way: entries → hosts (github, cli) → steps → credential-files → clients → iam →
+// inputs → lib. Each folder may import only the folders after it, so a later change cannot quietly
+// tie a lower layer to a higher one.
+const LAYERS = ['github|cli', 'steps', 'credential-files', 'clients', 'iam', 'inputs', 'lib'];
+const layerRules = LAYERS.map((layer, i) => {
+  const above = LAYERS.slice(0, i).flatMap((l) => l.split('|'));
+  const siblings = layer.split('|');
+  return siblings.map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../main.ts',
+                '../post.ts',
+                '../cli.ts',
+                ...[...above, ...siblings.filter((f) => f !== folder)].map((f) => `../${f}/*`),
+              ],
+              message: `src/${folder}/ may import ${LAYERS.slice(i + 1).join(', ') || 'nothing else of ours'} (see README, Code layout).`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}).flat();
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.cache/', 'coverage/'] },
   js.configs.recommended,
@@ -27,4 +57,5 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  ...layerRules,
 );

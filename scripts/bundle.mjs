@@ -1,13 +1,24 @@
 // Builds one minified ESM bundle per entry into dist/, deterministic so CI can diff it against the commit.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { writeLicenses } from './licenses.mjs';
 
-const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts', proxy: 'src/proxy-post.ts' };
+// Each entry module exports run(); the bundle is a tiny virtual module that calls it, so the same
+// files serve the runner, the CLI and `npx @github/local-action` (which calls run() itself).
+const runners = ['main', 'post', 'cli'];
+const entries = { ...Object.fromEntries(runners.map((name) => [name, `entry:${name}`])), proxy: 'src/iam/proxy-post.ts' };
 
 const lean = {
   name: 'lean',
   setup(b) {
+    b.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({
+      // The CLI keeps its shebang, so `npx icr-login` can execute it.
+      contents: `${args.path === 'cli' ? '#!/usr/bin/env node\n' : ''}import { run } from './src/${args.path}.ts';\nawait run();\n`,
+      resolveDir: resolve(import.meta.dirname, '..'),
+      loader: 'ts',
+    }));
     // The proxy path is its own bundle, imported only when a proxy is configured.
     b.onResolve({ filter: /\/proxy-post\.ts$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './proxy.js', external: true } : undefined,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Keeps the generated parts of README.md true to the code: the inputs and outputs tables (from
-// action.yml), the regions table (from src/regions.ts) and the CLI usage (from src/cli-args.ts).
+// action.yml), the regions table (from src/inputs/regions.ts) and the CLI usage (from src/cli/args.ts).
 //
 //   node scripts/docs.mjs           rewrites README.md between its marker comments
 //   node scripts/docs.mjs --check   exits 1 with one line if README.md differs
@@ -47,7 +47,7 @@ export function renderOutputs(action) {
   return ['| name | description |', '|---|---|', ...rows].join('\n');
 }
 
-/** The regions table, from REGIONS in src/regions.ts. */
+/** The regions table, from REGIONS in src/inputs/regions.ts. */
 export function renderRegions(regions) {
   const rows = regions.map(
     (r) =>
@@ -56,7 +56,7 @@ export function renderRegions(regions) {
   return ['| ICR name | IBM Cloud id | domain | private domain |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** The CLI usage, from USAGE in src/cli-args.ts. */
+/** The CLI usage, from USAGE in src/cli/args.ts. */
 export function renderUsage(usage) {
   return ['```text', usage.trimEnd(), '```'].join('\n');
 }
@@ -64,8 +64,8 @@ export function renderUsage(usage) {
 /** Everything the generated sections are made from, read from the repository. */
 export async function loadSources(root = ROOT) {
   const action = parse(await readFile(join(root, 'action.yml'), 'utf8'));
-  const { REGIONS } = await import(pathToFileURL(join(root, 'src', 'regions.ts')).href);
-  const { USAGE } = await import(pathToFileURL(join(root, 'src', 'cli-args.ts')).href);
+  const { REGIONS } = await import(pathToFileURL(join(root, 'src', 'inputs', 'regions.ts')).href);
+  const { USAGE } = await import(pathToFileURL(join(root, 'src', 'cli', 'args.ts')).href);
   return { action, regions: REGIONS, usage: USAGE };
 }
 

@@ -1,48 +1,10 @@
-#!/usr/bin/env node
 // icr-login for everything that is not a GitHub runner: the same steps, driven from argv.
-import { parseCli, USAGE } from './cli-args.ts';
-import { cliRuntime, listSessions, newSessionPath, readSession, removeSession, rewriteSession, sessionsDir } from './cli-runtime.ts';
-import { describe, UserError } from './errors.ts';
-import { loginStep } from './login-step.ts';
-import { logoutStep } from './logout-step.ts';
-import { decodeLogins, encodeLogins } from './session.ts';
-import { INPUT, STATE } from './settings.ts';
+// Exports run(); the bundle calls it (scripts/bundle.mjs).
+import { parseCli, USAGE } from './cli/args.ts';
+import { login, logout, readStdin } from './cli/commands.ts';
+import { INPUT } from './inputs/settings.ts';
+import { describe, UserError } from './lib/errors.ts';
 import pkg from '../package.json' with { type: 'json' };
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Undoes every recorded session, newest first. What a logout could not remove stays in its session for
- * the next try, and only that: logins already undone, or overwritten by the credentials they had
- * replaced, are not touched again.
- */
-async function logout(env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
-  const sessions = listSessions(sessionsDir(env));
-  if (sessions.length === 0 && !quiet) process.stderr.write('Nothing to log out.\n');
-  let ok = true;
-  for (const path of sessions) {
-    const session = readSession(path);
-    const result = await logoutStep(cliRuntime({}, env, quiet, session));
-    ok &&= result.ok;
-    if (result.outstanding.length === 0) removeSession(path);
-    else rewriteSession(path, { [STATE.logins]: encodeLogins(result.outstanding), [STATE.timeout]: session[STATE.timeout] ?? '60' });
-  }
-  return ok ? 0 : 1;
-}
-
-async function login(inputs: Record<string, string>, env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
-  const path = newSessionPath(sessionsDir(env));
-  const rt = cliRuntime(inputs, env, quiet, {}, path);
-  const result = await loginStep(rt);
-  // A run that left nothing to undo keeps no session.
-  const saved = rt.saved;
-  if (decodeLogins(saved[STATE.logins] ?? '').length === 0 && !saved[STATE.isolated] && !saved[STATE.earlier]) removeSession(path);
-  return result === 'invalid' ? 2 : result === 'failed' ? 1 : 0;
-}
 
 async function main(): Promise<number> {
   let cmd;
@@ -61,10 +23,12 @@ async function main(): Promise<number> {
   return login(inputs, env, cmd.quiet);
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  // The steps report their own failures; this is the net under them, still one line.
-  process.stderr.write(`icr-login: ${describe(error)}\n`);
-  process.exitCode = 1;
+export async function run(): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    // The steps report their own failures; this is the net under them, still one line.
+    process.stderr.write(`icr-login: ${describe(error)}\n`);
+    process.exitCode = 1;
+  }
 }

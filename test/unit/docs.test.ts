@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractSection, loadSources, renderSections, ROOT, SECTIONS } from '../../scripts/docs.mjs';
-import { INPUT, OUTPUT } from '../../src/settings.ts';
+import { INPUT, OUTPUT } from '../../src/inputs/settings.ts';
 
 const sources = await loadSources();
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -15,7 +15,7 @@ describe('README.md', () => {
   });
 });
 
-describe('action.yml and src/settings.ts', () => {
+describe('action.yml and src/inputs/settings.ts', () => {
   const sorted = (names: Iterable<string>): string[] => [...names].sort();
 
   it('name the same inputs', () => {

@@ -1,0 +1,104 @@
+// The CLI's argv, read into the same input names the action uses. Pure.
+import { parseArgs } from 'node:util';
+import { UserError } from '../lib/errors.ts';
+import { INPUT } from '../inputs/settings.ts';
+
+export const USAGE = `Usage: icr-login [login] [options]
+       icr-login logout [--quiet]
+
+Logs docker, podman, buildah and skopeo into IBM Cloud Container Registry, and out again.
+The API key comes from IBMCLOUD_API_KEY (or ICR_API_KEY), or from stdin with --api-key-stdin; never from argv.
+
+Options (each matches the GitHub Action input of the same name):
+  --region LIST             ICR regions, e.g. us-south,eu-de (default: us-south)
+  --registry LIST           registry hosts to use instead of --region
+  --private-endpoint        use private.* domains and IAM's private endpoint
+  --clients LIST, --client  docker, podman, buildah, skopeo, or auto (default: auto)
+  --auth-type TYPE          apikey | bearer | refresh (default: apikey)
+  --trusted-profile ID      log in as this trusted profile (auth-type apikey)
+  --iam-endpoint URL        IAM base URL (default: https://iam.cloud.ibm.com)
+  --isolate                 keep credentials in files of their own; prints DOCKER_CONFIG and REGISTRY_AUTH_FILE
+  --logout BOOL             false: icr-login logout leaves this login in place (default: true)
+  --timeout SECONDS         time limit for each client command (default: 60)
+  --missing-key fail|skip   what an empty key does (default: fail)
+  --api-key-stdin           read the API key from stdin
+  --quiet                   print errors only
+  -h, --help                this text
+  -v, --version             the version
+
+Exit codes: 0 logged in (or out), 1 a login or logout failed, 2 a usage error.
+Outputs are printed to stdout as name=value lines.`;
+
+export interface CliCommand {
+  readonly command: 'login' | 'logout' | 'help' | 'version';
+  /** Action input name → value, as the runner would pass them. */
+  readonly inputs: Record<string, string>;
+  readonly apiKeyStdin: boolean;
+  readonly quiet: boolean;
+}
+
+const OPTIONS = {
+  region: { type: 'string' },
+  registry: { type: 'string' },
+  'private-endpoint': { type: 'boolean' },
+  clients: { type: 'string', multiple: true },
+  client: { type: 'string', multiple: true },
+  'auth-type': { type: 'string' },
+  'trusted-profile': { type: 'string' },
+  'iam-endpoint': { type: 'string' },
+  isolate: { type: 'boolean' },
+  logout: { type: 'string' },
+  timeout: { type: 'string' },
+  'missing-key': { type: 'string' },
+  'api-key-stdin': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Throws UserError for any usage mistake; the CLI turns that into exit code 2. */
+export function parseCli(argv: readonly string[]): CliCommand {
+  if (argv.some((a) => a === '--api-key' || a.startsWith('--api-key=') || a === '--apikey' || a.startsWith('--apikey='))) {
+    throw new UserError(
+      'The API key is never taken from the command line, where other users and logs can see it; set IBMCLOUD_API_KEY, or pipe it in with --api-key-stdin.',
+    );
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const text = (e as Error).message;
+    const option = /'(-[^']*)'/.exec(text)?.[1];
+    const what =
+      /ERR_PARSE_ARGS_UNKNOWN_OPTION/.test(String((e as { code?: string }).code)) && option
+        ? `Unknown option ${option}`
+        : text.split('.')[0];
+    throw new UserError(`${what} (see icr-login --help).`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1 || (positionals[0] && !['login', 'logout'].includes(positionals[0]))) {
+    throw new UserError(`Unknown command "${positionals.join(' ')}"; use login or logout (see icr-login --help).`);
+  }
+  const command = values.help ? 'help' : values.version ? 'version' : ((positionals[0] ?? 'login') as 'login' | 'logout');
+  const inputs: Record<string, string> = {};
+  const set = (name: string, value: string | boolean | string[] | undefined): void => {
+    if (value === undefined) return;
+    inputs[name] = Array.isArray(value) ? value.join(',') : String(value);
+  };
+  set(INPUT.region, values.region);
+  set(INPUT.registry, values.registry);
+  set(INPUT.privateEndpoint, values['private-endpoint']);
+  const clients = [...(values.clients ?? []), ...(values.client ?? [])];
+  set(INPUT.clients, clients.length > 0 ? clients : undefined);
+  set(INPUT.authType, values['auth-type']);
+  set(INPUT.trustedProfile, values['trusted-profile']);
+  set(INPUT.iamEndpoint, values['iam-endpoint']);
+  set(INPUT.isolate, values.isolate);
+  set(INPUT.logout, values.logout);
+  set(INPUT.timeout, values.timeout);
+  set(INPUT.missingKey, values['missing-key']);
+  if (command === 'logout' && Object.keys(inputs).length > 0) {
+    throw new UserError('icr-login logout takes no login options: it logs out what the last login recorded.');
+  }
+  return { command, inputs, apiKeyStdin: values['api-key-stdin'] ?? false, quiet: values.quiet ?? false };
+}

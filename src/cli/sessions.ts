@@ -1,0 +1,57 @@
+// Each CLI login's state kept as a session file of its own (0600), written as each login succeeds, so
+// `icr-login logout` can undo every login since the last logout, also of a run that was killed, and
+// two runs at once never share a file. The values are the steps' state (steps/state.ts), never a secret.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseJsonObject } from '../lib/json.ts';
+
+export type Session = Record<string, string>;
+
+/** Where logins record what `icr-login logout` must undo: hosts, clients and paths, never a secret. */
+export function sessionsDir(env: NodeJS.ProcessEnv): string {
+  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || env['USERPROFILE'] || homedir(), '.local', 'state');
+  return join(base, 'icr-login', 'sessions');
+}
+
+/** Session files, newest first. */
+export function listSessions(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .reverse()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+export function readSession(path: string): Session {
+  return (parseJsonObject(readFileSync(path, 'utf8')) as Session | undefined) ?? {};
+}
+
+/** Written whole and renamed into place, so a reader never sees half a file. */
+export function rewriteSession(path: string, session: Session): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const partial = `${path}.partial`;
+  writeFileSync(partial, JSON.stringify(session), { mode: 0o600 });
+  renameSync(partial, path);
+}
+
+export function newSessionPath(dir: string): string {
+  return join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.json`);
+}
+
+export function removeSession(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was recorded there (its folder could not even be made): nothing to remove.
+  }
+}
+
+/** A session read back as the steps' state store. */
+export function sessionStore(session: Session): { getState(name: string): string; saveState(name: string, value: string): void } {
+  return { getState: (name) => session[name] ?? '', saveState: (name, value) => void (session[name] = value) };
+}

@@ -1,0 +1,58 @@
+// A terminal as a Runtime: secrets redacted from every line; state kept in the run's session file.
+import type { Runtime } from '../steps/runtime.ts';
+import { rewriteSession, type Session } from './sessions.ts';
+
+export interface CliRuntime extends Runtime {
+  /** What this run saved as state. */
+  readonly saved: Session;
+}
+
+/**
+ * @param state what getState answers (a session read back for logout)
+ * @param sessionPath where saveState persists, each time it is called (login only)
+ */
+export function cliRuntime(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  quiet: boolean,
+  state: Session = {},
+  sessionPath?: string,
+): CliRuntime {
+  const secrets: string[] = [];
+  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
+  const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
+  const saved: Session = {};
+  let unrecorded = false;
+  return {
+    env,
+    saved,
+    missingKeyMessage: 'No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin.',
+    getInput: (name) => inputs[name] ?? '',
+    mask: (secret) => {
+      if (secret && !secrets.includes(secret)) secrets.push(secret);
+      secrets.sort((a, b) => b.length - a.length);
+    },
+    info: (message) => (quiet ? undefined : err(message)),
+    warning: (message) => err(`warning: ${message}`),
+    debug: (message) => (env['ICR_LOGIN_DEBUG'] ? err(`debug: ${message}`) : undefined),
+    fail: (message) => err(`icr-login: ${message}`),
+    setOutput: (name, value) => void process.stdout.write(`${name}=${redact(value)}\n`),
+    saveState: (name, value) => {
+      saved[name] = value;
+      if (!sessionPath) return;
+      try {
+        rewriteSession(sessionPath, saved);
+      } catch (error) {
+        // The login goes on; only `icr-login logout` will not know of it.
+        if (!unrecorded)
+          err(
+            `warning: could not record this login in ${sessionPath} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); icr-login logout cannot undo it.`,
+          );
+        unrecorded = true;
+      }
+    },
+    getState: (name) => state[name] ?? '',
+    exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),
+    writeSummary: async () => {},
+  };
+}

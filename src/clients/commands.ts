@@ -1,0 +1,47 @@
+// How each client logs in and out, and how to read what it answers. Pure.
+import type { ClientName } from '../inputs/settings.ts';
+
+/** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */
+export function loginArgs(username: string, host: string): string[] {
+  return ['login', '--username', username, '--password-stdin', host];
+}
+
+/** Asks a client which username it holds for a host: reads the credentials file, no network. */
+export function getLoginArgs(host: string): string[] {
+  return ['login', '--get-login', host];
+}
+
+/**
+ * The order in which clients that share a credentials file take turns: the quickest login first, so
+ * the one that writes the shared login is cheap and the others only confirm it (skopeo is a small
+ * binary; podman sets up its whole runtime for every command).
+ */
+export const WRITE_ORDER: readonly ClientName[] = ['docker', 'skopeo', 'buildah', 'podman'];
+
+export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
+  return [...clients].sort((a, b) => WRITE_ORDER.indexOf(a) - WRITE_ORDER.indexOf(b));
+}
+
+/** podman, buildah and skopeo read and write credentials the same way (containers/image). */
+export function sharesContainersAuth(client: ClientName): boolean {
+  return client !== 'docker';
+}
+
+export function logoutArgs(host: string): string[] {
+  return ['logout', host];
+}
+
+/** The client's own error line: the last line that says something, without client noise. */
+export function errorLine(stderr: string, stdout: string): string {
+  const lines = `${stderr}\n${stdout}`
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(WARNING|WARN)\b/i.test(l) && !/^Login Succeeded/i.test(l));
+  const line = lines.findLast((l) => /error|denied|unauthori[sz]ed|invalid|fail|refused|timeout|x509|certificate/i.test(l)) ?? lines.at(-1);
+  return (line ?? 'no error message').replace(/^Error:\s*/i, '');
+}
+
+/** podman/buildah/skopeo answer a logout of a host they hold nothing for with an error; that is already done. */
+export function notLoggedIn(output: string): boolean {
+  return /not logged in/i.test(output);
+}

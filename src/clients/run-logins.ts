@@ -1,0 +1,45 @@
+// Running the planned logins: files side by side, writers of one file one after another, the
+// containers tools confirming a shared login, client processes held to the number of cores.
+import { availableParallelism } from 'node:os';
+import { clientLogin, clientSees, type ClientContext, type ClientTool } from './run.ts';
+import { sharesContainersAuth } from './commands.ts';
+import type { Credential } from '../iam/credential.ts';
+import { groupBy } from '../lib/collections.ts';
+import type { Outcome, Target } from './plan.ts';
+import { writeThenConfirm } from './schedule.ts';
+import type { ClientName } from '../inputs/settings.ts';
+import { Slots } from './slots.ts';
+
+const WRITE = 0;
+const CONFIRM = 1;
+
+/** Runs every target; `record` hears of each outcome the moment it is known. Never rejects for a client's failure. */
+export async function runLogins(
+  targets: readonly Target[],
+  tools: ReadonlyMap<ClientName, ClientTool>,
+  credential: Credential,
+  ctx: ClientContext,
+  record: (target: Target, outcome: Outcome) => void,
+): Promise<void> {
+  const slots = new Slots(availableParallelism());
+  const tool = (t: Target): ClientTool => tools.get(t.client)!;
+  await Promise.all(
+    groupBy(targets, (t) => t.file).map((group) =>
+      writeThenConfirm(
+        group,
+        (t) => sharesContainersAuth(t.client),
+        async (t) => {
+          const outcome = await slots.run(WRITE, () => clientLogin(tool(t), t.host, credential, ctx));
+          record(t, outcome);
+          return outcome;
+        },
+        async (t, writer) => {
+          if (!(await slots.run(CONFIRM, () => clientSees(tool(t), t.host, credential.username, ctx)))) return undefined;
+          const outcome: Outcome = { client: t.client, host: t.host, ok: true, detail: `sees ${writer}'s login` };
+          record(t, outcome);
+          return outcome;
+        },
+      ),
+    ),
+  );
+}

@@ -1,0 +1,72 @@
+// Logging one client in or out of one host: time limit, transient retries, one-line errors. Process adapter.
+import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './commands.ts';
+import type { Credential } from '../iam/credential.ts';
+import { run, type RunResult } from './process.ts';
+import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
+import type { Outcome } from './plan.ts';
+import type { ClientName } from '../inputs/settings.ts';
+
+export interface ClientTool {
+  readonly name: ClientName;
+  /** Absolute path found on PATH. */
+  readonly path: string;
+}
+
+export interface ClientContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  readonly policy?: RetryPolicy;
+  readonly debug?: (message: string) => void;
+}
+
+const CLIENT_RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
+
+// Causes that may pass; a refused credential never does.
+const TRANSIENT =
+  /\b50[0-9]\b|\b5\d\d (Internal|Bad|Service|Gateway)|connection reset|connection refused|i\/o timeout|TLS handshake timeout|timed? ?out|unexpected EOF|no such host|temporary failure/i;
+const REFUSED = /unauthori[sz]ed|invalid username|incorrect username|denied|\b401\b|\b403\b/i;
+
+export function isTransient(output: string): boolean {
+  return TRANSIENT.test(output) && !REFUSED.test(output);
+}
+
+function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: string, result: RunResult, timeoutMs: number): string {
+  if (result.startError) return `${tool.name} ${verb} ${host} could not start ${tool.path} (${result.startError}).`;
+  if (result.timedOut) {
+    return `${tool.name} ${verb} ${host} did not finish within ${timeoutMs / 1000} s and was stopped; check that the runner reaches ${host}, or raise input timeout.`;
+  }
+  return `${tool.name} ${verb} ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
+}
+
+export async function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
+  const policy = ctx.policy ?? CLIENT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    const result = await run(tool.path, loginArgs(credential.username, host), {
+      input: `${credential.secret}\n`,
+      env: ctx.env,
+      timeoutMs: ctx.timeoutMs,
+    });
+    if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged in' };
+    const message = failure(tool, 'login to', host, result, ctx.timeoutMs);
+    const transient = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
+    if (!transient || attempt >= policy.retries) return { client: tool.name, host, ok: false, detail: message };
+    ctx.debug?.(`${message} Trying again.`);
+    await sleep(backoff(policy, attempt));
+  }
+}
+
+/**
+ * Whether a client already sees `username`'s login for a host, written by another client into the
+ * file they share. Saves a login with its network round trips; any doubt means "no".
+ */
+export async function clientSees(tool: ClientTool, host: string, username: string, ctx: ClientContext): Promise<boolean> {
+  const result = await run(tool.path, getLoginArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
+  return result.code === 0 && result.stdout.trim() === username;
+}
+
+export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<Outcome> {
+  const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
+  if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged out' };
+  if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return { client: tool.name, host, ok: true, detail: 'already logged out' };
+  return { client: tool.name, host, ok: false, detail: failure(tool, 'logout from', host, result, ctx.timeoutMs) };
+}

@@ -1,0 +1,49 @@
+// docker's credential helpers (credsStore/credHelpers): find them, and read or write one secret through them.
+import { which } from '@actions/io';
+import { basename } from 'node:path';
+import { helperFor, type AuthFile } from './auth-file.ts';
+import { UserError } from '../lib/errors.ts';
+import { parseJsonObject } from '../lib/json.ts';
+import { run } from '../clients/process.ts';
+
+export interface HelperSecret {
+  readonly ServerURL: string;
+  readonly Username: string;
+  readonly Secret: string;
+}
+
+/** The helper program for `host`, or undefined when docker keeps the secret in its file. Throws when it is missing. */
+export async function helperProgram(config: AuthFile, configPath: string, host: string): Promise<string | undefined> {
+  const name = helperFor(config, host);
+  if (!name) return undefined;
+  const program = `docker-credential-${name}`;
+  const path = await which(program, false);
+  if (!path) {
+    const key = config.credHelpers?.[host] ? `credHelpers["${host}"]` : 'credsStore';
+    throw new UserError(
+      `docker hands ${host} credentials to ${program} (${key} in ${configPath}), which is not on PATH; install ${program}, remove ${key} from ${basename(configPath)}, or set isolate: true to keep this job's credentials in a file of its own.`,
+      'docker credential helper',
+    );
+  }
+  return path;
+}
+
+export async function helperGet(
+  program: string,
+  host: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<HelperSecret | undefined> {
+  const r = await run(program, ['get'], { input: host, env, timeoutMs });
+  if (r.code !== 0) return undefined;
+  const v = parseJsonObject(r.stdout);
+  const secret = v?.['Secret'];
+  if (typeof secret !== 'string' || secret === '') return undefined;
+  const text = (key: string, fallback: string): string => (typeof v?.[key] === 'string' ? (v[key] as string) : fallback);
+  return { ServerURL: text('ServerURL', host), Username: text('Username', ''), Secret: secret };
+}
+
+export async function helperStore(program: string, secret: HelperSecret, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<boolean> {
+  const r = await run(program, ['store'], { input: JSON.stringify(secret), env, timeoutMs });
+  return r.code === 0;
+}

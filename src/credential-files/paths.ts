@@ -1,0 +1,35 @@
+// Which credentials file each client reads and writes (docs/icr.md, "The clients"). Pure.
+import { dirname, join } from 'node:path';
+import type { ClientName } from '../inputs/settings.ts';
+
+export interface Platform {
+  readonly os: NodeJS.Platform;
+  readonly env: NodeJS.ProcessEnv;
+  readonly home: string;
+  readonly uid: number;
+  readonly isDirectory: (path: string) => boolean;
+}
+
+/**
+ * The file a client writes its credentials to (ICR.md §4). Logins that write one file must not
+ * run at the same time; logins of different files may.
+ */
+export function credentialsFile(client: ClientName, p: Platform): string {
+  const dockerConfig = p.env['DOCKER_CONFIG'];
+  if (client === 'docker') return join(dockerConfig || join(p.home, '.docker'), 'config.json');
+  if (p.env['REGISTRY_AUTH_FILE']) return p.env['REGISTRY_AUTH_FILE'];
+  if (dockerConfig) return join(dockerConfig, 'config.json');
+  // containers/image uses the home folder on macOS and Windows, the runtime-dir locations elsewhere.
+  if (p.os === 'darwin' || p.os === 'win32') return join(p.home, '.config', 'containers', 'auth.json');
+  const runtimeDir = p.env['XDG_RUNTIME_DIR'];
+  if (runtimeDir && p.isDirectory(runtimeDir)) return join(runtimeDir, 'containers', 'auth.json');
+  return join('/run/containers', String(p.uid), 'auth.json');
+}
+
+/**
+ * Variables that make a client use exactly `file`, whatever a later step exported: post logs out of
+ * the file main wrote, not of the one the environment points at by then.
+ */
+export function pinnedTo(client: ClientName, file: string): Record<string, string> {
+  return client === 'docker' ? { DOCKER_CONFIG: dirname(file) } : { REGISTRY_AUTH_FILE: file };
+}

@@ -1,0 +1,18 @@
+// The facts about this machine that decide where credentials files are. Adapter over node:fs and node:os.
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { Platform } from './paths.ts';
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function platformOf(env: NodeJS.ProcessEnv, os: NodeJS.Platform = process.platform): Platform {
+  // The clients find home as Go does: USERPROFILE on Windows, HOME elsewhere.
+  const home = (os === 'win32' ? env['USERPROFILE'] : env['HOME']) || homedir();
+  return { os, env, home, uid: process.getuid?.() ?? 0, isDirectory };
+}

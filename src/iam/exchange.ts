@@ -1,0 +1,75 @@
+// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole.
+import { httpPost } from './http.ts';
+import { UserError } from '../lib/errors.ts';
+import { readIamAnswer, type IamTokens } from './answer.ts';
+import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
+
+export interface ExchangeOptions {
+  /** Bound on the whole exchange, retries included. */
+  readonly totalMs?: number;
+  /** Bound on one request. */
+  readonly requestMs?: number;
+  readonly policy?: RetryPolicy;
+  /** Stops the exchange (a missing client already failed the step). */
+  readonly signal?: AbortSignal;
+  readonly debug?: (message: string) => void;
+}
+
+function networkCause(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
+  const code = e?.cause?.code ?? e?.code;
+  const text = (e?.cause?.message ?? e?.message ?? String(error)).split('\n')[0];
+  return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
+}
+
+const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
+
+/** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
+export async function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
+  const policy = options.policy ?? IAM_RETRY;
+  const deadline = Date.now() + (options.totalMs ?? 60_000);
+  const url = `${endpoint}/identity/token`;
+  const body = new URLSearchParams({
+    grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
+    apikey: apiKey,
+    response_type: 'cloud_iam',
+  }).toString();
+  const tries: string[] = [];
+
+  for (let attempt = 0; ; attempt++) {
+    const left = deadline - Date.now();
+    const timeout = Math.max(1, Math.min(options.requestMs ?? 30_000, left));
+    let outcome: string;
+    let wait: number | undefined;
+    try {
+      const res = await httpPost(url, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
+      });
+      const answer = readIamAnswer(res.status, res.contentType, res.body);
+      if (answer.ok) return answer.tokens;
+      if (answer.refused)
+        throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
+      if (!answer.retry) throw new UserError(answer.message.replace(/\.?$/, '.'), 'IAM');
+      outcome = answer.message.replace(/^IAM answered /, '');
+      wait = retryAfter(res.retryAfter, policy.capMs);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      if (options.signal?.aborted) throw CANCELLED();
+      outcome = networkCause(error);
+    }
+    tries.push(`try ${attempt + 1}: ${outcome}`);
+    options.debug?.(`IAM ${url} ${tries.at(-1)}`);
+    const delay = wait ?? backoff(policy, attempt);
+    if (attempt >= policy.retries || Date.now() + delay >= deadline) {
+      throw new UserError(
+        `Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`,
+        'IAM',
+      );
+    }
+    await sleep(delay, options.signal);
+    if (options.signal?.aborted) throw CANCELLED();
+  }
+}

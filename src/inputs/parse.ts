@@ -1,0 +1,131 @@
+// Pure parsers for single inputs. Each either returns a value or throws one UserError sentence.
+import { UserError } from '../lib/errors.ts';
+import { didYouMean, quote, splitList } from '../lib/text.ts';
+import { AUTH_TYPES, CLIENT_NAMES, DEFAULT_TIMEOUT_SECONDS, type AuthType, type ClientName } from './settings.ts';
+
+const TRUE = ['true', 'yes', 'on', '1'];
+const FALSE = ['false', 'no', 'off', '0'];
+
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (TRUE.includes(v)) return true;
+  if (FALSE.includes(v)) return false;
+  throw new UserError(`Input ${name} must be true or false, not ${quote(value)}.`);
+}
+
+export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if ((choices as readonly string[]).includes(v)) return v as T;
+  throw new UserError(`Input ${name} must be one of ${choices.join(', ')}, not ${quote(value)}.${didYouMean(v, choices)}`);
+}
+
+export function parseAuthType(value: string): AuthType {
+  return parseChoice('auth-type', value, AUTH_TYPES, 'apikey');
+}
+
+export function parseClients(value: string): ClientName[] | 'auto' {
+  const names = splitList(value.toLowerCase());
+  if (names.length === 0 || (names.length === 1 && names[0] === 'auto')) return 'auto';
+  if (names.includes('auto')) throw new UserError('Input clients takes either auto or a list of clients, not both.');
+  const seen = new Set<ClientName>();
+  for (const name of names) {
+    if (!(CLIENT_NAMES as readonly string[]).includes(name)) {
+      throw new UserError(
+        `Unknown client ${quote(name)} in input clients.${didYouMean(name, CLIENT_NAMES)} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`,
+      );
+    }
+    seen.add(name as ClientName);
+  }
+  return [...seen];
+}
+
+export function parseTimeout(value: string): number {
+  const v = value.trim();
+  if (v === '') return DEFAULT_TIMEOUT_SECONDS;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n < 1 || n > 3600) {
+    throw new UserError(`Input timeout must be a number of seconds between 1 and 3600, not ${quote(value)}.`);
+  }
+  return n;
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function validHostname(name: string): boolean {
+  const ip = IPV4.exec(name);
+  if (ip) return ip.slice(1).every((o) => Number(o) <= 255);
+  if (name.startsWith('[') && name.endsWith(']')) return /^\[[0-9a-f:.]+\]$/.test(name) && name.includes(':');
+  return name.length <= 253 && name.split('.').every((label) => LABEL.test(label));
+}
+
+/** One registry host (`host` or `host:port`), tolerating `https://` and a trailing slash. */
+export function parseRegistryHost(value: string): string {
+  let v = value.trim().toLowerCase();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(v);
+  if (scheme) {
+    if (scheme[1] !== 'https') {
+      throw new UserError(`Registry ${quote(value)} uses ${scheme[1]}://; registries are reached over https, so give the host alone.`);
+    }
+    v = v.slice(scheme[0].length);
+  }
+  v = v.replace(/\/+$/, '');
+  if (v.includes('/')) {
+    throw new UserError(
+      `Registry ${quote(value)} has a path; give the host alone (like us.icr.io), and the namespace in your image names.`,
+    );
+  }
+  if (v.includes('@')) throw new UserError(`Registry ${quote(value)} must not carry credentials; give the host alone.`);
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(v);
+  const host = m?.[1] ?? '';
+  const port = m?.[2];
+  if (!m || !validHostname(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+    throw new UserError(`Registry ${quote(value)} is not a valid host or host:port.`);
+  }
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+/** A list of registry hosts; a host named twice is an error, as it is almost always a typo. */
+export function parseRegistries(value: string): string[] {
+  const hosts = splitList(value).map(parseRegistryHost);
+  const dupe = hosts.find((h, i) => hosts.indexOf(h) !== i);
+  if (dupe) throw new UserError(`Registry ${dupe} is listed twice in input registry; list each host once.`);
+  return hosts;
+}
+
+export function parseIamEndpoint(value: string, privateEndpoint: boolean): string {
+  const v = value.trim();
+  if (v === '') return privateEndpoint ? 'https://private.iam.cloud.ibm.com' : 'https://iam.cloud.ibm.com';
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new UserError(`Input iam-endpoint ${quote(value)} is not a URL; give one like https://iam.cloud.ibm.com.`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new UserError(`Input iam-endpoint ${quote(value)} must use https (http is allowed only for 127.0.0.1 and localhost).`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new UserError(`Input iam-endpoint ${quote(value)} must be a plain base URL, without credentials, query or fragment.`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+const PROFILE_ID = /^profile-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseTrustedProfile(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (!PROFILE_ID.test(v)) {
+    throw new UserError(
+      `Input trusted-profile ${quote(value)} is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).`,
+    );
+  }
+  return `Profile-${v.slice('profile-'.length)}`;
+}

@@ -1,0 +1,84 @@
+// The only place inputs are read. Masks the key first, then validates everything into Settings.
+import { UserError } from '../lib/errors.ts';
+import { maskable, parseApiKey } from './apikey.ts';
+import {
+  parseAuthType,
+  parseBoolean,
+  parseChoice,
+  parseClients,
+  parseIamEndpoint,
+  parseRegistries,
+  parseTimeout,
+  parseTrustedProfile,
+} from './parse.ts';
+import { resolveRegions } from './regions.ts';
+import { splitList } from '../lib/text.ts';
+import { INPUT, type Settings } from './settings.ts';
+
+export type InputReader = (name: string) => string;
+
+export const MISSING_KEY_HELP =
+  'GitHub does not pass secrets to workflows triggered from forks, so guard the step with ' +
+  "`if: github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository`, " +
+  'or set missing-key: skip to build without logging in.';
+
+/**
+ * Reads and validates every input. `mask` is called on every secret before anything else happens,
+ * so no later message can print one.
+ */
+export function readSettings(
+  read: InputReader,
+  mask: (secret: string) => void,
+  missingKeyMessage = `Input api-key is empty. ${MISSING_KEY_HELP}`,
+): Settings {
+  const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
+  const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
+  if (apiKey === '' && missingKey === 'fail') {
+    throw new UserError(missingKeyMessage, 'api-key');
+  }
+
+  const privateEndpoint = parseBoolean(INPUT.privateEndpoint, read(INPUT.privateEndpoint), false);
+  const registry = read(INPUT.registry);
+  const regionInput = read(INPUT.region);
+  let hosts: string[];
+  if (registry.trim() !== '') {
+    if (privateEndpoint) {
+      throw new UserError(
+        'Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.',
+      );
+    }
+    hosts = parseRegistries(registry);
+  } else {
+    hosts = resolveRegions(splitList(regionInput.trim() === '' ? 'us-south' : regionInput), privateEndpoint);
+  }
+
+  const authType = parseAuthType(read(INPUT.authType));
+  const trustedProfile = parseTrustedProfile(read(INPUT.trustedProfile));
+  if (trustedProfile && authType !== 'apikey') {
+    throw new UserError(
+      `Input trusted-profile works only with auth-type apikey (ICR takes the service ID key for the profile), not with ${authType}.`,
+    );
+  }
+
+  return {
+    apiKey,
+    hosts,
+    clients: parseClients(read(INPUT.clients)),
+    authType,
+    trustedProfile,
+    iamEndpoint: parseIamEndpoint(read(INPUT.iamEndpoint), privateEndpoint),
+    privateEndpoint,
+    logout: parseBoolean(INPUT.logout, read(INPUT.logout), true),
+    isolate: parseBoolean(INPUT.isolate, read(INPUT.isolate), false),
+    timeoutSeconds: parseTimeout(read(INPUT.timeout)),
+    missingKey,
+  };
+}
+
+function parseApiKeyMasked(raw: string, mask: (secret: string) => void): string {
+  // Mask the raw value before parsing, so even a rejected key cannot be printed.
+  for (const s of maskable(raw)) mask(s);
+  const parsed = parseApiKey(raw);
+  for (const s of parsed.secrets) mask(s);
+  return parsed.key;
+}

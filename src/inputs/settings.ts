@@ -1,0 +1,52 @@
+// The validated, typed form of the inputs. Shared by the action and the CLI.
+export const CLIENT_NAMES = ['docker', 'podman', 'buildah', 'skopeo'] as const;
+export type ClientName = (typeof CLIENT_NAMES)[number];
+
+/** Seconds a client command may take, and the bound on the IAM exchange, when input timeout is empty. */
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+
+export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;
+export type AuthType = (typeof AUTH_TYPES)[number];
+
+export interface Settings {
+  /** The API key, trimmed; empty only when `missingKey` is `skip` and none was given. */
+  readonly apiKey: string;
+  /** Registry hosts, in order, without duplicates. */
+  readonly hosts: readonly string[];
+  readonly clients: readonly ClientName[] | 'auto';
+  readonly authType: AuthType;
+  readonly trustedProfile: string | undefined;
+  readonly iamEndpoint: string;
+  readonly privateEndpoint: boolean;
+  readonly logout: boolean;
+  readonly isolate: boolean;
+  readonly timeoutSeconds: number;
+  readonly missingKey: 'fail' | 'skip';
+}
+
+/** Input names, one place, so the action, the CLI and the tests agree. */
+export const INPUT = {
+  apiKey: 'api-key',
+  region: 'region',
+  registry: 'registry',
+  privateEndpoint: 'private-endpoint',
+  clients: 'clients',
+  authType: 'auth-type',
+  trustedProfile: 'trusted-profile',
+  iamEndpoint: 'iam-endpoint',
+  logout: 'logout',
+  isolate: 'isolate',
+  timeout: 'timeout',
+  missingKey: 'missing-key',
+} as const;
+
+export const OUTPUT = {
+  registry: 'registry',
+  registries: 'registries',
+  clients: 'clients',
+  accountId: 'account-id',
+  expiresAt: 'expires-at',
+  loggedIn: 'logged-in',
+  dockerConfig: 'docker-config',
+  authFile: 'auth-file',
+} as const;

@@ -1,0 +1,126 @@
+// The post step: log out exactly the logins main recorded, from the files main wrote, put back
+// earlier credentials, remove our files. Never fails the job: every problem is a warning.
+import { dirname } from 'node:path';
+import { maskable, parseApiKey } from '../inputs/apikey.ts';
+import { clientLogout } from '../clients/run.ts';
+import { sharesContainersAuth } from '../clients/commands.ts';
+import { findClient } from '../clients/discover.ts';
+import { pinnedTo } from '../credential-files/paths.ts';
+import { loadEarlier, restoreEarlier, type Earlier } from '../credential-files/earlier.ts';
+import { clientEnv } from '../clients/env.ts';
+import { describe } from '../lib/errors.ts';
+import { removeQuietly } from '../credential-files/private-files.ts';
+import type { Runtime } from './runtime.ts';
+import { entryKey, type Outcome, type Target } from '../clients/plan.ts';
+import { runGrouped } from '../clients/schedule.ts';
+import { groupBy } from '../lib/collections.ts';
+import { readState, type StepState } from './state.ts';
+import { INPUT } from '../inputs/settings.ts';
+import { renderLogoutSummary } from './summary.ts';
+
+/** The runner hands post the inputs again: every form of the key is masked and kept from the logouts. */
+function keySecrets(raw: string): string[] {
+  try {
+    return [...parseApiKey(raw).secrets];
+  } catch {
+    return maskable(raw);
+  }
+}
+
+export interface LogoutResult {
+  /** Everything was logged out (or left in place by logout: false). */
+  readonly ok: boolean;
+  /** Logins still in place that a later try could remove: failed, and not overwritten by earlier credentials. */
+  readonly outstanding: readonly Target[];
+}
+
+/** Logs out what main recorded; every problem is a warning. */
+export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
+  const state = readState(rt);
+  const { earlierPath, isolation, logins } = state;
+  const keep = !state.logout;
+  try {
+    if (keep) {
+      rt.info('Input logout is false: leaving the clients logged in.');
+      return { ok: true, outstanding: [] };
+    }
+    const secrets = keySecrets(rt.getInput(INPUT.apiKey));
+    for (const s of secrets) rt.mask(s);
+    const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));
+    // Logins in the isolated folder go with it.
+    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(isolation.dir))) };
+  } catch (error) {
+    rt.warning(describe(error), 'logout');
+    return { ok: false, outstanding: logins };
+  } finally {
+    // The copy of earlier credentials goes whatever happened above. The isolated folder goes with
+    // the logout (on GitHub the runner also empties RUNNER_TEMP at the end of every job).
+    if (earlierPath) await removeQuietly(dirname(earlierPath));
+    if (isolation && !keep) await removeQuietly(isolation.dir);
+  }
+}
+
+/** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
+async function logOut(
+  rt: Runtime,
+  { logins, timeoutSeconds, earlierPath }: StepState,
+  env: NodeJS.ProcessEnv,
+): Promise<{ problems: number; outstanding: Target[] }> {
+  if (logins.length === 0) {
+    rt.info('Nothing to log out.');
+    return { problems: 0, outstanding: [] };
+  }
+  const timeoutMs = timeoutSeconds * 1000;
+  const earlier = earlierPath ? await loadEarlier(earlierPath) : [];
+  const names = [...new Set(logins.map((l) => l.client))];
+  const paths = new Map(await Promise.all(names.map(async (name) => [name, await findClient(name)] as const)));
+  // The last logout of each (file, host) puts back what that host had in that file before the step.
+  const last = new Map(logins.map((t) => [entryKey(t), t]));
+  const failed: Target[] = [];
+  const putBackDone = new Set<string>();
+
+  const outcomes = await runGrouped(
+    groupBy(logins, (t) => t.file),
+    () => {
+      // Within one file, one containers tool's logout removes the entry every one of them reads.
+      const removedBy = new Map<string, string>();
+      return async (target): Promise<Outcome[]> => {
+        const pinned = { ...env, ...pinnedTo(target.client, target.file) };
+        const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
+        if (!outcome.ok) failed.push(target);
+        if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
+        if (last.get(entryKey(target)) !== target) return [outcome];
+        const restored = await putBack(target, earlier, pinned, timeoutMs);
+        if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
+        return [outcome, ...restored];
+      };
+    },
+  );
+  for (const o of outcomes.flat()) {
+    if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);
+    else rt.warning(o.detail, `${o.client} logout`);
+  }
+  await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
+  return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(entryKey(t))) };
+}
+
+async function logOutOne(
+  target: Target,
+  path: string | undefined,
+  removedBy: string | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<Outcome> {
+  if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
+  if (!path)
+    return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+  return clientLogout({ name: target.client, path }, target.host, { env, timeoutMs });
+}
+
+async function putBack(target: Target, earlier: readonly Earlier[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome[]> {
+  const mine = earlier.filter((e) => entryKey(e) === entryKey(target));
+  if (mine.length === 0) return [];
+  const problems = await restoreEarlier(mine, env, timeoutMs);
+  if (problems.length === 0) return [{ ...target, ok: true, detail: 'earlier credentials put back' }];
+  return problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }));
+}

@@ -1,0 +1,58 @@
+// The job summary: what a person reads first after a run. Pure; holds no secret by construction.
+import type { Outcome } from '../clients/plan.ts';
+import type { AuthType, ClientName } from '../inputs/settings.ts';
+
+export interface Report {
+  readonly hosts: readonly string[];
+  readonly clients: readonly ClientName[];
+  readonly outcomes: readonly Outcome[];
+  readonly authType: AuthType;
+  readonly username: string;
+  readonly accountId: string | undefined;
+  readonly expiresAt: string | undefined;
+  /** The step's error, if it failed. */
+  readonly error: string | undefined;
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function mark(outcome: Outcome | undefined): string {
+  if (!outcome) return '–';
+  return outcome.ok ? `✅ ${outcome.detail}` : `❌ ${cell(outcome.detail)}`;
+}
+
+const TROUBLESHOOTING = 'Every message, its cause and its fix: the Troubleshooting section of the icr-login README.';
+
+/** The step failed before any client ran: the error, which says what to do, is the whole summary. */
+export function renderFailure(error: string): string {
+  return ['### icr-login', '', '> [!CAUTION]', `> ${cell(error)}`, '', TROUBLESHOOTING, ''].join('\n');
+}
+
+export function renderSummary(r: Report): string {
+  const lines = ['### icr-login', ''];
+  if (r.error) lines.push(`> [!CAUTION]`, `> ${cell(r.error)}`, '', TROUBLESHOOTING, '');
+  if (r.hosts.length > 0 && r.clients.length > 0) {
+    lines.push(`| registry | ${r.clients.join(' | ')} |`, `|---|${r.clients.map(() => '---').join('|')}|`);
+    for (const host of r.hosts) {
+      const cells = r.clients.map((c) => mark(r.outcomes.find((o) => o.host === host && o.client === c)));
+      lines.push(`| \`${host}\` | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  const expiry = r.expiresAt ?? (r.authType === 'apikey' ? 'not during this job (API key)' : 'unknown');
+  lines.push(
+    `| | |`,
+    `|---|---|`,
+    `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
+    `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
+    `| credentials expire | ${expiry} |`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function renderLogoutSummary(outcomes: readonly Outcome[]): string {
+  if (outcomes.length === 0) return '';
+  const rows = outcomes.map((o) => `| \`${o.host}\` | ${o.client} | ${o.ok ? `✅ ${o.detail}` : `⚠️ ${cell(o.detail)}`} |`);
+  return ['### icr-login: logout', '', '| registry | client | outcome |', '|---|---|---|', ...rows, ''].join('\n');
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { writeThenConfirm } from '../../../src/clients/schedule.ts';
+
+describe('one credentials file: write, then confirm', () => {
+  type T = { client: 'docker' | 'podman' | 'buildah' | 'skopeo'; host: string };
+  const group: T[] = [
+    { client: 'podman', host: 'a' },
+    { client: 'buildah', host: 'a' },
+    { client: 'skopeo', host: 'a' },
+    { client: 'podman', host: 'b' },
+    { client: 'buildah', host: 'b' },
+    { client: 'skopeo', host: 'b' },
+  ];
+  const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+  it('writes once per host, confirms the rest, and never lets two writers overlap', async () => {
+    const events: string[] = [];
+    let writing = 0;
+    const outcomes = await writeThenConfirm(
+      group,
+      () => true,
+      async (t) => {
+        expect(writing).toBe(0);
+        writing++;
+        events.push(`write ${t.client} ${t.host}`);
+        await tick();
+        events.push(`written ${t.client} ${t.host}`);
+        writing--;
+        return { ...t, ok: true, detail: 'logged in' };
+      },
+      async (t, writer) => {
+        events.push(`confirm ${t.client} ${t.host}`);
+        await tick();
+        return { ...t, ok: true, detail: `sees ${writer}'s login` };
+      },
+    );
+    expect(events.filter((e) => e.startsWith('write'))).toEqual(['write podman a', 'write podman b']);
+    // Host a's confirmations start after host a is written, and before host b is.
+    expect(events.indexOf('confirm buildah a')).toBeGreaterThan(events.indexOf('written podman a'));
+    expect(events.indexOf('confirm buildah a')).toBeLessThan(events.indexOf('written podman b'));
+    expect(outcomes.map((o) => `${o.client} ${o.host} ${o.detail}`)).toEqual([
+      'podman a logged in',
+      'podman b logged in',
+      "buildah a sees podman's login",
+      "skopeo a sees podman's login",
+      "buildah b sees podman's login",
+      "skopeo b sees podman's login",
+    ]);
+  });
+
+  it('lets a client that cannot confirm log in on its own, and the next client write when a writer failed', async () => {
+    const writes: string[] = [];
+    const outcomes = await writeThenConfirm(
+      group,
+      () => true,
+      async (t) => {
+        writes.push(`${t.client} ${t.host}`);
+        return { ...t, ok: !(t.client === 'podman' && t.host === 'b'), detail: 'x' };
+      },
+      async (t) => (t.client === 'skopeo' ? undefined : { ...t, ok: true, detail: 'seen' }),
+    );
+    expect(writes).toEqual(['podman a', 'podman b', 'buildah b', 'skopeo a', 'skopeo b']);
+    expect(outcomes).toHaveLength(6);
+  });
+
+  it('never shares what a client cannot share', async () => {
+    const writes: string[] = [];
+    await writeThenConfirm(
+      [
+        { client: 'docker', host: 'a' },
+        { client: 'docker', host: 'b' },
+      ] as T[],
+      (t) => t.client !== 'docker',
+      async (t) => (writes.push(t.host), { ...t, ok: true, detail: 'logged in' }),
+      async () => expect.unreachable(),
+    );
+    expect(writes).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { credentialsFile, pinnedTo, type Platform } from '../../../src/credential-files/paths.ts';
+import { platformOf } from '../../../src/credential-files/platform.ts';
+
+const platform = (env: Record<string, string>, dirs: string[] = [], os: NodeJS.Platform = 'linux'): Platform => ({
+  os,
+  env,
+  home: os === 'win32' ? 'C:\\Users\\u' : '/home/u',
+  uid: 1001,
+  isDirectory: (p) => dirs.includes(p),
+});
+
+describe('credentials files', () => {
+  it.each([
+    ['docker', {}, [], '/home/u/.docker/config.json'],
+    ['docker', { DOCKER_CONFIG: '/cfg' }, [], '/cfg/config.json'],
+    ['podman', { REGISTRY_AUTH_FILE: '/a.json', DOCKER_CONFIG: '/cfg' }, [], '/a.json'],
+    ['buildah', { DOCKER_CONFIG: '/cfg', XDG_RUNTIME_DIR: '/run/user/1001' }, ['/run/user/1001'], '/cfg/config.json'],
+    ['skopeo', { XDG_RUNTIME_DIR: '/run/user/1001' }, ['/run/user/1001'], '/run/user/1001/containers/auth.json'],
+    ['podman', { XDG_RUNTIME_DIR: '/run/user/1001' }, [], '/run/containers/1001/auth.json'],
+    ['podman', {}, [], '/run/containers/1001/auth.json'],
+  ] as const)('%s with %j writes %s', (client, env, dirs, file) => {
+    expect(credentialsFile(client, platform({ ...env }, [...dirs]))).toBe(file);
+  });
+
+  it.each([
+    ['docker', 'darwin', {}, '/home/u/.docker/config.json'],
+    ['podman', 'darwin', { XDG_RUNTIME_DIR: '/run/user/1001' }, '/home/u/.config/containers/auth.json'],
+    ['skopeo', 'darwin', { REGISTRY_AUTH_FILE: '/a.json' }, '/a.json'],
+  ] as const)('on %s… %s (%s) writes %s', (client, os, env, file) => {
+    expect(credentialsFile(client, platform({ ...env }, ['/run/user/1001'], os))).toBe(file);
+  });
+
+  it('uses the Windows home folder on Windows', () => {
+    const file = credentialsFile('docker', platform({}, [], 'win32'));
+    expect(file.replace(/\\/g, '/')).toBe('C:/Users/u/.docker/config.json');
+  });
+
+  it('reads home from USERPROFILE on Windows and HOME elsewhere, as the clients do', () => {
+    const env = { HOME: '/msys/home/u', USERPROFILE: 'C:\\Users\\u' };
+    expect(platformOf(env, 'win32').home).toBe('C:\\Users\\u');
+    expect(platformOf(env, 'linux').home).toBe('/msys/home/u');
+  });
+
+  it.each([
+    ['docker', '/cfg/config.json', { DOCKER_CONFIG: '/cfg' }],
+    ['podman', '/run/user/1/containers/auth.json', { REGISTRY_AUTH_FILE: '/run/user/1/containers/auth.json' }],
+  ] as const)('pins %s to %s for post', (client, file, env) => {
+    expect(pinnedTo(client, file)).toEqual(env);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseApiKey } from '../../../src/inputs/apikey.ts';
+
+const KEY = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG';
+
+describe('api-key', () => {
+  it('trims surrounding whitespace and newlines', () => {
+    expect(parseApiKey(`\n  ${KEY}\r\n`).key).toBe(KEY);
+  });
+
+  it('is empty when only whitespace was given', () => {
+    expect(parseApiKey(' \n ')).toEqual({ key: '', secrets: [] });
+  });
+
+  it('reads the key file IBM Cloud offers for download and masks all of it', () => {
+    const file = JSON.stringify({ name: 'ci-key', description: 'push from CI', createdAt: '2026-01-02T03:04+0000', apikey: KEY }, null, 2);
+    const parsed = parseApiKey(file);
+    expect(parsed.key).toBe(KEY);
+    expect(parsed.secrets).toEqual(expect.arrayContaining([KEY, 'ci-key', 'push from CI', file]));
+  });
+
+  it.each([
+    [`${KEY.slice(0, 20)} ${KEY.slice(20)}`, /whitespace or control characters inside the key/],
+    [`${KEY}\u0007`, /whitespace or control characters inside the key/],
+    ['eyJhbGciOiJSUzI1NiJ9.eyJpYW1faWQiOiJ4In0.c2lnbmF0dXJl', /holds a JWT/],
+    ['{"apikey": ', /not valid JSON/],
+    ['{"name": "x"}', /without an "apikey" field/],
+  ])('refuses %j', (input, message) => {
+    expect(() => parseApiKey(input)).toThrow(message);
+  });
+
+  it('never puts the key into its error messages', () => {
+    for (const bad of [`${KEY} x`, `{"apikey": "${KEY} y"}`, `{${KEY}`]) {
+      try {
+        parseApiKey(bad);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as Error).message).not.toContain(KEY.slice(0, 12));
+      }
+    }
+  });
+});

@@ -1,0 +1,152 @@
+// Generated inputs for every parser: each either accepts or throws one clean UserError sentence.
+import { describe, expect, it } from 'vitest';
+import { parseApiKey } from '../../../src/inputs/apikey.ts';
+import { UserError } from '../../../src/lib/errors.ts';
+import { readSettings } from '../../../src/inputs/read.ts';
+import {
+  parseAuthType,
+  parseBoolean,
+  parseClients,
+  parseIamEndpoint,
+  parseRegistries,
+  parseTimeout,
+  parseTrustedProfile,
+} from '../../../src/inputs/parse.ts';
+import { resolveRegions } from '../../../src/inputs/regions.ts';
+import { splitList } from '../../../src/lib/text.ts';
+
+/** A small seeded generator (mulberry32), so a failure can be replayed from its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'us-south',
+  'eu-de',
+  'global',
+  'US.ICR.IO',
+  'https://',
+  'http://',
+  '/',
+  ':',
+  ':5000',
+  '[::1]',
+  '127.0.0.1',
+  ',',
+  ' ',
+  '\n',
+  '\r\n',
+  '\t',
+  'docker',
+  'podman',
+  'auto',
+  'true',
+  'false',
+  'yes',
+  '0',
+  '{',
+  '}',
+  '"apikey"',
+  '"',
+  '@',
+  '%00',
+  '\u0000',
+  '\u202e',
+  '😀',
+  'é',
+  '..',
+  '-',
+  '.',
+  'Profile-',
+  '1a2b3c4d-1111-2222-3333-444455556666',
+  'eyJ',
+  'x'.repeat(300),
+  '999',
+  '-1',
+  '1e9',
+  'NaN',
+];
+
+function generate(random: () => number): string {
+  const n = Math.floor(random() * 6);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    s += random() < 0.8 ? PIECES[Math.floor(random() * PIECES.length)] : String.fromCharCode(Math.floor(random() * 0x3000));
+  }
+  return s;
+}
+
+function expectClean(fn: () => unknown, input: string): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e, `input ${JSON.stringify(input)}`).toBeInstanceOf(UserError);
+    const message = (e as Error).message;
+    expect(message.includes('\n'), `one line for ${JSON.stringify(input)}`).toBe(false);
+    expect(message).toMatch(/[.?)]$/);
+    expect(message.length).toBeLessThan(600);
+  }
+}
+
+const PARSERS: [string, (v: string) => unknown][] = [
+  ['region', (v) => resolveRegions(splitList(v), false)],
+  ['registry', parseRegistries],
+  ['clients', parseClients],
+  ['boolean', (v) => parseBoolean('logout', v, true)],
+  ['auth-type', parseAuthType],
+  ['timeout', parseTimeout],
+  ['iam-endpoint', (v) => parseIamEndpoint(v, false)],
+  ['trusted-profile', parseTrustedProfile],
+  ['api-key', parseApiKey],
+];
+
+describe.each(PARSERS)('fuzzing %s', (_name, parse) => {
+  it('accepts or refuses cleanly, 3000 generated inputs', () => {
+    const random = rng(0x1c2 + _name.length);
+    for (let i = 0; i < 3000; i++) {
+      const input = generate(random);
+      expectClean(() => parse(input), input);
+    }
+  });
+});
+
+describe('fuzzing all inputs together', () => {
+  it('readSettings accepts or refuses cleanly, and masks the key before it can refuse', () => {
+    const random = rng(7);
+    const names = [
+      'api-key',
+      'region',
+      'registry',
+      'private-endpoint',
+      'clients',
+      'auth-type',
+      'trusted-profile',
+      'iam-endpoint',
+      'logout',
+      'isolate',
+      'timeout',
+      'missing-key',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const inputs = Object.fromEntries(names.map((n) => [n, random() < 0.5 ? '' : generate(random)]));
+      const masked: string[] = [];
+      expectClean(
+        () =>
+          readSettings(
+            (n) => inputs[n] ?? '',
+            (s) => masked.push(s),
+          ),
+        JSON.stringify(inputs),
+      );
+      const key = inputs['api-key']!.trim();
+      if (key.length >= 4) expect(masked).toContain(key);
+    }
+  });
+});
