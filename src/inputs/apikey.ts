@@ -36,6 +36,7 @@ export function parseApiKey(raw: string): ApiKey {
     } catch {
       throw new UserError(
         'Input api-key starts like a JSON key file but is not valid JSON; paste the file whole, or only its "apikey" value.',
+        'api-key',
       );
     }
     secrets.push(...stringsIn(file).filter((s) => s.length >= 4));
@@ -43,6 +44,7 @@ export function parseApiKey(raw: string): ApiKey {
     if (typeof inner !== 'string' || inner.trim() === '') {
       throw new UserError(
         'Input api-key is a JSON document without an "apikey" field; paste the API key file IBM Cloud offered for download, or the key alone.',
+        'api-key',
       );
     }
     key = inner.trim();
@@ -51,11 +53,13 @@ export function parseApiKey(raw: string): ApiKey {
   if (JWT.test(key)) {
     throw new UserError(
       'Input api-key holds a JWT (an IAM access token, by its shape), not an API key; store the API key itself in the secret. Access tokens expire within the hour.',
+      'api-key',
     );
   }
   if (/[\s\u0000-\u001f\u007f]/.test(key)) {
     throw new UserError(
       'Input api-key contains whitespace or control characters inside the key; an IBM Cloud API key is one unbroken word, so check the secret for a stray paste.',
+      'api-key',
     );
   }
   return { key, secrets: [...new Set([...secrets, key])] };

@@ -11,14 +11,14 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
   if (v === '') return fallback;
   if (TRUE.includes(v)) return true;
   if (FALSE.includes(v)) return false;
-  throw new UserError(`Input ${name} must be true or false, not ${quote(value)}.`);
+  throw new UserError(`Input ${name} must be true or false, not ${quote(value)}.`, name);
 }
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
   const v = value.trim().toLowerCase();
   if (v === '') return fallback;
   if ((choices as readonly string[]).includes(v)) return v as T;
-  throw new UserError(`Input ${name} must be one of ${choices.join(', ')}, not ${quote(value)}.${didYouMean(v, choices)}`);
+  throw new UserError(`Input ${name} must be one of ${choices.join(', ')}, not ${quote(value)}.${didYouMean(v, choices)}`, name);
 }
 
 export function parseAuthType(value: string): AuthType {
@@ -28,12 +28,13 @@ export function parseAuthType(value: string): AuthType {
 export function parseClients(value: string): ClientName[] | 'auto' {
   const names = splitList(value.toLowerCase());
   if (names.length === 0 || (names.length === 1 && names[0] === 'auto')) return 'auto';
-  if (names.includes('auto')) throw new UserError('Input clients takes either auto or a list of clients, not both.');
+  if (names.includes('auto')) throw new UserError('Input clients takes either auto or a list of clients, not both.', 'clients');
   const seen = new Set<ClientName>();
   for (const name of names) {
     if (!(CLIENT_NAMES as readonly string[]).includes(name)) {
       throw new UserError(
         `Unknown client ${quote(name)} in input clients.${didYouMean(name, CLIENT_NAMES)} Valid clients: auto, ${CLIENT_NAMES.join(', ')}.`,
+        'clients',
       );
     }
     seen.add(name as ClientName);
@@ -46,7 +47,7 @@ export function parseTimeout(value: string): number {
   if (v === '') return DEFAULT_TIMEOUT_SECONDS;
   const n = Number(v);
   if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n < 1 || n > 3600) {
-    throw new UserError(`Input timeout must be a number of seconds between 1 and 3600, not ${quote(value)}.`);
+    throw new UserError(`Input timeout must be a number of seconds between 1 and 3600, not ${quote(value)}.`, 'timeout');
   }
   return n;
 }
@@ -67,7 +68,10 @@ export function parseRegistryHost(value: string): string {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(v);
   if (scheme) {
     if (scheme[1] !== 'https') {
-      throw new UserError(`Registry ${quote(value)} uses ${scheme[1]}://; registries are reached over https, so give the host alone.`);
+      throw new UserError(
+        `Registry ${quote(value)} uses ${scheme[1]}://; registries are reached over https, so give the host alone.`,
+        'registry',
+      );
     }
     v = v.slice(scheme[0].length);
   }
@@ -75,14 +79,15 @@ export function parseRegistryHost(value: string): string {
   if (v.includes('/')) {
     throw new UserError(
       `Registry ${quote(value)} has a path; give the host alone (like us.icr.io), and the namespace in your image names.`,
+      'registry',
     );
   }
-  if (v.includes('@')) throw new UserError(`Registry ${quote(value)} must not carry credentials; give the host alone.`);
+  if (v.includes('@')) throw new UserError(`Registry ${quote(value)} must not carry credentials; give the host alone.`, 'registry');
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(v);
   const host = m?.[1] ?? '';
   const port = m?.[2];
   if (!m || !validHostname(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
-    throw new UserError(`Registry ${quote(value)} is not a valid host or host:port.`);
+    throw new UserError(`Registry ${quote(value)} is not a valid host or host:port.`, 'registry');
   }
   return port === undefined ? host : `${host}:${port}`;
 }
@@ -91,7 +96,7 @@ export function parseRegistryHost(value: string): string {
 export function parseRegistries(value: string): string[] {
   const hosts = splitList(value).map(parseRegistryHost);
   const dupe = hosts.find((h, i) => hosts.indexOf(h) !== i);
-  if (dupe) throw new UserError(`Registry ${dupe} is listed twice in input registry; list each host once.`);
+  if (dupe) throw new UserError(`Registry ${dupe} is listed twice in input registry; list each host once.`, 'registry');
   return hosts;
 }
 
@@ -102,13 +107,19 @@ export function parseIamEndpoint(value: string, privateEndpoint: boolean): strin
   try {
     url = new URL(v);
   } catch {
-    throw new UserError(`Input iam-endpoint ${quote(value)} is not a URL; give one like https://iam.cloud.ibm.com.`);
+    throw new UserError(`Input iam-endpoint ${quote(value)} is not a URL; give one like https://iam.cloud.ibm.com.`, 'iam-endpoint');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new UserError(`Input iam-endpoint ${quote(value)} must use https (http is allowed only for 127.0.0.1 and localhost).`);
+    throw new UserError(
+      `Input iam-endpoint ${quote(value)} must use https (http is allowed only for 127.0.0.1 and localhost).`,
+      'iam-endpoint',
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new UserError(`Input iam-endpoint ${quote(value)} must be a plain base URL, without credentials, query or fragment.`);
+    throw new UserError(
+      `Input iam-endpoint ${quote(value)} must be a plain base URL, without credentials, query or fragment.`,
+      'iam-endpoint',
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -125,6 +136,7 @@ export function parseTrustedProfile(value: string): string | undefined {
   if (!PROFILE_ID.test(v)) {
     throw new UserError(
       `Input trusted-profile ${quote(value)} is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).`,
+      'trusted-profile',
     );
   }
   return `Profile-${v.slice('profile-'.length)}`;

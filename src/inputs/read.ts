@@ -45,6 +45,7 @@ export function readSettings(
     if (privateEndpoint) {
       throw new UserError(
         'Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.',
+        'registry',
       );
     }
     hosts = parseRegistries(registry);
@@ -57,6 +58,7 @@ export function readSettings(
   if (trustedProfile && authType !== 'apikey') {
     throw new UserError(
       `Input trusted-profile works only with auth-type apikey (ICR takes the service ID key for the profile), not with ${authType}.`,
+      'trusted-profile',
     );
   }
 

@@ -52,8 +52,11 @@ export function findRegion(name: string): Region {
   const region = byName.get(key);
   if (region) return region;
   const hint = HINTS[key];
-  if (hint) throw new UserError(`Unknown region ${quote(name)}: ${hint}.`);
-  throw new UserError(`Unknown region ${quote(name)}.${didYouMean(key, REGION_NAMES)} Valid regions: ${REGION_NAMES.join(', ')}.`);
+  if (hint) throw new UserError(`Unknown region ${quote(name)}: ${hint}.`, 'region');
+  throw new UserError(
+    `Unknown region ${quote(name)}.${didYouMean(key, REGION_NAMES)} Valid regions: ${REGION_NAMES.join(', ')}.`,
+    'region',
+  );
 }
 
 /** Registry hosts for the given region names, in order. A region named twice is refused, as a typo for another usually is. */
@@ -65,7 +68,7 @@ export function resolveRegions(names: readonly string[], privateEndpoint: boolea
     const before = seen.get(host);
     if (before !== undefined) {
       const same = before.toLowerCase() === name.trim().toLowerCase() ? '' : ` (${before} and ${name.trim()} are the same registry)`;
-      throw new UserError(`Region ${quote(name.trim())} is listed twice in input region${same}; list each region once.`);
+      throw new UserError(`Region ${quote(name.trim())} is listed twice in input region${same}; list each region once.`, 'region');
     }
     seen.set(host, name.trim());
   }
