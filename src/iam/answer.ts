@@ -13,9 +13,21 @@ export interface IamTokens {
   readonly accountId: string | undefined;
 }
 
-export type IamAnswer =
-  | { readonly ok: true; readonly tokens: IamTokens }
-  | { readonly ok: false; readonly retry: boolean; readonly message: string; readonly refused: boolean };
+/** Why IAM gave no token: `refused` a credential it judged (400/401/403 in one of IAM's error shapes),
+ * `retry` an answer that may differ on the next try (429, 5xx but 501), `broken` anything else. */
+export type IamFailureKind = 'refused' | 'retry' | 'broken';
+
+export interface IamFailure {
+  readonly ok: false;
+  readonly status: number;
+  readonly kind: IamFailureKind;
+  /** IAM's error code (`BXNIM0415E`), when the body is one of IAM's error shapes. */
+  readonly code: string | undefined;
+  /** IAM's error message, or what the body was instead. */
+  readonly detail: string;
+}
+
+export type IamAnswer = { readonly ok: true; readonly tokens: IamTokens } | IamFailure;
 
 /** Claims of a JWT's payload, unverified: we only read our own account ID and expiry from it. */
 export function jwtClaims(token: string): Record<string, unknown> | undefined {
@@ -52,12 +64,12 @@ export function readIamAnswer(status: number, contentType: string, body: string,
   if (status >= 200 && status < 300) {
     const accessToken = json?.['access_token'];
     if (!json || typeof accessToken !== 'string' || accessToken === '') {
-      const what = json ? 'JSON without an access_token' : describeBody(body, contentType);
       return {
         ok: false,
-        retry: false,
-        refused: false,
-        message: `IAM answered ${status} with ${what}; check iam-endpoint and any proxy between the runner and IAM.`,
+        status,
+        kind: 'broken',
+        code: undefined,
+        detail: json ? 'JSON without an access_token' : describeBody(body, contentType),
       };
     }
     const claims = jwtClaims(accessToken);
@@ -78,13 +90,33 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     };
   }
 
-  const code = typeof json?.['errorCode'] === 'string' ? json['errorCode'] : undefined;
-  const text = typeof json?.['errorMessage'] === 'string' ? json['errorMessage'].replace(/\s+/g, ' ').trim() : undefined;
-  if (code && (status === 400 || status === 401 || status === 403)) {
-    return { ok: false, retry: false, refused: true, message: `IAM rejected the API key (${code}: ${text ?? 'no message'})` };
+  const error = iamError(json);
+  const kind: IamFailureKind =
+    error && (status === 400 || status === 401 || status === 403) ? 'refused' : isRetryableStatus(status) ? 'retry' : 'broken';
+  return { ok: false, status, kind, code: error?.code, detail: error?.message ?? describeBody(body, contentType) };
+}
+
+/**
+ * IAM's two error shapes (docs/icr.md, "IAM"): `{errorCode, errorMessage}` from the token endpoint, and
+ * `{errors: [{code, message}], status_code}` from IBM's other identity APIs.
+ */
+function iamError(json: Record<string, unknown> | undefined): { code: string; message: string } | undefined {
+  const clean = (v: unknown): string => (typeof v === 'string' && v.trim() ? v.replace(/\s+/g, ' ').trim() : 'no message');
+  if (typeof json?.['errorCode'] === 'string') return { code: json['errorCode'], message: clean(json['errorMessage']) };
+  const first = Array.isArray(json?.['errors']) ? (json['errors'] as unknown[])[0] : undefined;
+  if (first && typeof first === 'object' && typeof (first as Record<string, unknown>)['code'] === 'string') {
+    const e = first as Record<string, unknown>;
+    return { code: e['code'] as string, message: clean(e['message']) };
   }
-  const detail = code ? `${code}: ${text ?? 'no message'}` : describeBody(body, contentType);
-  const retry = isRetryableStatus(status);
-  const hint = retry ? '' : '; check iam-endpoint and any proxy between the runner and IAM';
-  return { ok: false, retry, refused: false, message: `IAM answered ${status} with ${detail}${hint}` };
+  return undefined;
+}
+
+/** One sentence for a failed answer; what to do depends on the kind. */
+export function describeFailure(f: IamFailure): string {
+  const iamSaid = f.code ? `${f.code}: ${f.detail}` : f.detail;
+  if (f.kind === 'refused') {
+    return `IAM rejected the API key (${iamSaid}); check the api-key secret, and that the key still exists, is enabled and has not expired.`;
+  }
+  if (f.kind === 'retry') return `IAM answered ${f.status} with ${iamSaid}`;
+  return `IAM answered ${f.status} with ${iamSaid}; check iam-endpoint and any proxy between the runner and IAM.`;
 }

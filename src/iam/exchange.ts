@@ -1,8 +1,12 @@
 // The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole.
 import { httpPost } from './http.ts';
 import { UserError } from '../lib/errors.ts';
-import { readIamAnswer, type IamTokens } from './answer.ts';
+import { describeFailure, readIamAnswer, type IamTokens } from './answer.ts';
+import pkg from '../../package.json' with { type: 'json' };
 import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
+
+/** IBM's SDKs name themselves to IAM; so do we (docs/icr.md, "IAM"). */
+export const USER_AGENT = `icr-login/${pkg.version}`;
 
 export interface ExchangeOptions {
   /** Bound on the whole exchange, retries included. */
@@ -23,6 +27,13 @@ function networkCause(error: unknown): string {
   return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
 }
 
+/** IAM could not be reached at all (refused, reset, DNS, proxy, no answer in time), as opposed to answering badly. */
+export class IamUnreachable extends UserError {
+  constructor(message: string) {
+    super(message, 'IAM');
+  }
+}
+
 const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
 
 /** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
@@ -36,24 +47,25 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
     response_type: 'cloud_iam',
   }).toString();
   const tries: string[] = [];
+  let unanswered = 0;
 
   for (let attempt = 0; ; attempt++) {
     const left = deadline - Date.now();
     const timeout = Math.max(1, Math.min(options.requestMs ?? 30_000, left));
     let outcome: string;
     let wait: number | undefined;
+    let answered = false;
     try {
       const res = await httpPost(url, {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
         body,
         signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
       const answer = readIamAnswer(res.status, res.contentType, res.body);
       if (answer.ok) return answer.tokens;
-      if (answer.refused)
-        throw new UserError(`${answer.message}; check the api-key secret, and that the key was not deleted or locked.`, 'IAM');
-      if (!answer.retry) throw new UserError(answer.message.replace(/\.?$/, '.'), 'IAM');
-      outcome = answer.message.replace(/^IAM answered /, '');
+      if (answer.kind !== 'retry') throw new UserError(describeFailure(answer), 'IAM');
+      answered = true;
+      outcome = describeFailure(answer).replace(/^IAM answered /, '');
       wait = retryAfter(res.retryAfter, policy.capMs);
     } catch (error) {
       if (error instanceof UserError) throw error;
@@ -63,11 +75,11 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
     tries.push(`try ${attempt + 1}: ${outcome}`);
     options.debug?.(`IAM ${url} ${tries.at(-1)}`);
     const delay = wait ?? backoff(policy, attempt);
+    if (!answered) unanswered++;
     if (attempt >= policy.retries || Date.now() + delay >= deadline) {
-      throw new UserError(
-        `Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`,
-        'IAM',
-      );
+      const message = `Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`;
+      // IAM never answered at all: a firewall that lets only *.icr.io through looks like this.
+      throw unanswered === tries.length ? new IamUnreachable(message) : new UserError(message, 'IAM');
     }
     await sleep(delay, options.signal);
     if (options.signal?.aborted) throw CANCELLED();

@@ -121,7 +121,8 @@ export function parseIamEndpoint(value: string, privateEndpoint: boolean): strin
       'iam-endpoint',
     );
   }
-  return url.href.replace(/\/+$/, '');
+  // IBM's SDKs accept a base URL that already ends in the token path, and strip it; so do we.
+  return url.href.replace(/\/+$/, '').replace(/\/identity\/token$/, '');
 }
 
 function isLoopback(hostname: string): boolean {

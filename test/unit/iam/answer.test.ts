@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jwtClaims, readIamAnswer } from '../../../src/iam/answer.ts';
+import { describeFailure, jwtClaims, readIamAnswer } from '../../../src/iam/answer.ts';
 
 const b64 = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (claims: object): string => `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.c2ln`;
@@ -46,18 +46,33 @@ describe('IAM answers', () => {
     expect(a).toMatchObject({ ok: true, tokens: { refreshToken: 'r3fr3sh', refreshTokenExpiration: 1_900_000_000 } });
   });
 
-  it.each([400, 401, 403])('a %i with an errorCode is a refused key, never retried', (status) => {
-    const body = JSON.stringify({
+  it.each([400, 401, 403])("a %i in either of IAM's error shapes is a refused credential, never retried", (status) => {
+    const token = JSON.stringify({
       errorCode: 'BXNIM0415E',
       errorMessage: 'Provided API key could not be found.',
       context: { requestId: 'r' },
     });
-    expect(readIamAnswer(status, 'application/json', body)).toEqual({
-      ok: false,
-      retry: false,
-      refused: true,
-      message: 'IAM rejected the API key (BXNIM0415E: Provided API key could not be found.)',
+    const identity = JSON.stringify({
+      trace: 't',
+      errors: [{ code: 'BXNIM0415E', message: 'Provided API key could not be found.' }],
+      status_code: status,
     });
+    for (const body of [token, identity]) {
+      const a = readIamAnswer(status, 'application/json', body);
+      expect(a).toEqual({ ok: false, status, kind: 'refused', code: 'BXNIM0415E', detail: 'Provided API key could not be found.' });
+      if (a.ok) continue;
+      const sentence = describeFailure(a);
+      expect(sentence).toBe(
+        'IAM rejected the API key (BXNIM0415E: Provided API key could not be found.); check the api-key secret, and that the key still exists, is enabled and has not expired.',
+      );
+      expect(sentence).not.toMatch(/iam-endpoint|proxy|locked/);
+    }
+  });
+
+  it('reads a 401 without an IAM error shape (a proxy page) as broken, with the endpoint hint', () => {
+    const a = readIamAnswer(401, 'text/html', '<html>sign in</html>');
+    expect(a).toMatchObject({ ok: false, kind: 'broken', code: undefined });
+    if (!a.ok) expect(describeFailure(a)).toMatch(/^IAM answered 401 with an HTML page .*check iam-endpoint/);
   });
 
   it.each([
@@ -70,7 +85,7 @@ describe('IAM answers', () => {
     [501, false],
     [404, false],
   ])('status %i is retried: %s', (status, retry) => {
-    expect(readIamAnswer(status, 'text/plain', 'busy')).toMatchObject({ ok: false, retry, refused: false });
+    expect(readIamAnswer(status, 'text/plain', 'busy')).toMatchObject({ ok: false, kind: retry ? 'retry' : 'broken' });
   });
 
   it.each([
@@ -82,7 +97,7 @@ describe('IAM answers', () => {
   ])('a 200 with %s %j is a clear error', (type, body, message) => {
     const a = readIamAnswer(200, type, body);
     expect(a.ok).toBe(false);
-    if (!a.ok) expect(a.message).toMatch(message);
+    if (!a.ok) expect(describeFailure(a)).toMatch(message);
   });
 
   it('reads JWT claims and survives a token that is not a JWT', () => {

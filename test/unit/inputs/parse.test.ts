@@ -111,6 +111,10 @@ describe('iam endpoint', () => {
     expect(parseIamEndpoint('https://iam.test.cloud.ibm.com/', false)).toBe('https://iam.test.cloud.ibm.com');
     expect(parseIamEndpoint('http://127.0.0.1:8080', false)).toBe('http://127.0.0.1:8080');
   });
+  it('accepts a URL that already ends in the token path, as IBM SDKs do', () => {
+    expect(parseIamEndpoint('https://iam.cloud.ibm.com/identity/token', false)).toBe('https://iam.cloud.ibm.com');
+    expect(parseIamEndpoint('https://iam.cloud.ibm.com/identity/token/', false)).toBe('https://iam.cloud.ibm.com');
+  });
   it.each([
     ['not a url', /is not a URL/],
     ['http://iam.cloud.ibm.com', /must use https/],
