@@ -143,6 +143,22 @@ describe('what a client is handed', () => {
     for (const call of logins) expect(call.argv.slice(0, 4)).toEqual(['login', '--username', 'iambearer', '--password-stdin']);
   });
 
+  it('confirms once per client and credentials file, whatever the number of hosts', async () => {
+    const machine = await newMachine(emu);
+    const spy = await installSpy(machine.dir, CLIENTS);
+    const job = await newJob(machine, { PATH: `${spy.bin}:${machine.env['PATH']}` });
+    const main = await job.main(emulatorInputs(emu, { clients: CLIENTS.join(',') }));
+    expect(main.code).toBe(0);
+    expect(emu.hosts.length).toBeGreaterThan(1);
+    const checks = (await spy.calls()).filter((c) => c.argv[1] === '--get-login').map((c) => c.client);
+    // skopeo writes the shared file; podman and buildah each check it once, for the first host only.
+    expect(checks.sort()).toEqual(['buildah', 'podman']);
+    for (const host of emu.hosts) {
+      for (const client of ['podman', 'buildah']) expect(main.stdout).toContain(`${client} sees skopeo's login of ${host}`);
+    }
+    await job.post(main);
+  });
+
   it('never runs two writers of one credentials file at once', async () => {
     const machine = await newMachine(emu);
     const spy = await installSpy(machine.dir, CLIENTS, { timing: true });
