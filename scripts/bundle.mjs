@@ -40,7 +40,9 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node24',
+  // The action runs on node24 (action.yml); the CLI, and the proxy bundle it loads, on Node 22.19 or later
+  // (package.json engines). One floor for every bundle: code built for node22 runs unchanged on node24.
+  target: 'node22',
   minify: true,
   sourcemap: 'linked',
   sourcesContent: false,

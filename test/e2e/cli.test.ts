@@ -1,12 +1,20 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { startConnectProxy } from '../harness/connect-proxy.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
 import { newMachine, pathWith, pushAndPull, readAuths, type Machine } from './checks.ts';
+
+// The Node that runs dist/cli.js: the one running the tests, or ICR_LOGIN_CLI_NODE (npm test runs this
+// file a second time with Node 22 there, the oldest Node package.json's engines allows for the CLI).
+const CLI_NODE = process.env['ICR_LOGIN_CLI_NODE'] || process.execPath;
+if (!existsSync(CLI_NODE)) throw new Error(`ICR_LOGIN_CLI_NODE is ${CLI_NODE}, which does not exist`);
+const CLI_NODE_VERSION = execFileSync(CLI_NODE, ['--version'], { encoding: 'utf8' }).trim();
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -30,7 +38,7 @@ async function cli(machine: Machine, args: string[], env: Record<string, string>
 
 function runCli(machine: Machine, args: string[], env: Record<string, string>, stdin: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+    const child = spawn(CLI_NODE, [join(ROOT, 'dist', 'cli.js'), ...args], {
       env: { ...machine.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -50,7 +58,7 @@ function runCli(machine: Machine, args: string[], env: Record<string, string>, s
 
 const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];
 
-describe('icr-login CLI', () => {
+describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
   it('logs in with IBMCLOUD_API_KEY, prints outputs, and `logout` undoes it', async () => {
     const machine = await newMachine(emu);
     const login = await cli(machine, [...target(), '--clients', 'podman', '--client', 'docker'], { IBMCLOUD_API_KEY: emu.keys.user.key });
@@ -163,6 +171,24 @@ describe('icr-login CLI', () => {
     const again = await cli(machine, ['logout']);
     expect(again.code).toBe(0);
     expect(await readAuths(machine.containersFile)).toEqual({});
+  });
+
+  it('carries the IAM exchange through HTTPS_PROXY (the proxy bundle, loaded only then)', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const machine = await newMachine(emu);
+      const run = await cli(machine, [...target(), '--clients', 'skopeo'], {
+        IBMCLOUD_API_KEY: emu.keys.user.key,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '',
+      });
+      expect(run.code).toBe(0);
+      expect(proxy.tunnels).toContain(new URL(emu.iamUrl).host);
+      expect(Object.keys(await readAuths(machine.containersFile))).toEqual([emu.host]);
+      expect((await cli(machine, ['logout'])).code).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('prints help and its version, and is the package’s bin', async () => {
