@@ -131,8 +131,9 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const earlier = await readEarlier(targets, env, timeoutMs);
   for (const s of earlierSecrets(earlier)) rt.mask(s);
   if (earlier.length > 0) {
-    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)));
-    rt.info(`Kept aside the credentials ${earlier.map((e) => e.host).join(', ')} had before this step; post puts them back.`);
+    const hosts = earlier.map((e) => e.host);
+    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)), hosts);
+    rt.info(`Kept aside the credentials ${hosts.join(', ')} had before this step; post puts them back.`);
   }
 
   const done: Target[] = [];
