@@ -1,13 +1,13 @@
 // The user's own credentials files, as a hostile or merely old machine has them: legacy `https://HOST`
 // keys, credHelpers in the containers auth file, a file that is not JSON, and a RUNNER_TEMP emptied
-// before post.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// before post, and the user's docker plugins and settings under isolate: true.
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
 import { installSpy } from '../harness/spy.ts';
-import { emulatorInputs, expectNoLeaks, newJob, newMachine, readAuths } from './checks.ts';
+import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -106,5 +106,53 @@ describe('RUNNER_TEMP emptied by a later step', () => {
     expect(await readAuths(machine.dockerFile)).toEqual({});
     expect(await readAuths(machine.containersFile)).toEqual({});
     await expectNoLeaks(emu, job, [main, post], ['old-password-1234']);
+  });
+});
+
+describe('isolate: true and the user’s docker setup', () => {
+  it('keeps docker’s user plugins, settings and contexts working, and copies nobody’s credentials', async () => {
+    const machine = await newMachine(emu);
+    const userDocker = dirname(machine.dockerFile);
+    const plugin = join(userDocker, 'cli-plugins', 'docker-buildx');
+    await writeText(
+      plugin,
+      `#!/bin/sh\n[ "$1" = docker-cli-plugin-metadata ] && { echo '{"SchemaVersion":"0.1.0","Vendor":"test","Version":"v9.9.9"}'; exit 0; }\necho "fake buildx $*"\n`,
+    );
+    await chmod(plugin, 0o755);
+    await exec('docker', ['context', 'create', 'elsewhere', '--docker', 'host=unix:///nonexistent.sock'], { env: machine.env });
+    const settings = {
+      psFormat: 'table {{.ID}}',
+      proxies: { default: { httpsProxy: 'http://127.0.0.1:9' } },
+      aliases: { builder: 'buildx' },
+    };
+    const user = JSON.stringify({
+      auths: { [emu.host]: OLD, 'other.example': LEGACY },
+      credsStore: 'osxkeychain',
+      credHelpers: { 'x.example': 'pass' },
+      currentContext: 'elsewhere',
+      ...settings,
+    });
+    await writeText(machine.dockerFile, user);
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker', isolate: 'true' }), { RUNNER_DEBUG: '1' });
+    expect(main.code).toBe(0);
+    const later = { env: { ...machine.env, ...main.exported } };
+    // A later step, with the exported DOCKER_CONFIG, finds the user's plugin, alias and context.
+    expect((await exec('docker', ['buildx', 'version'], later)).stdout).toBe('fake buildx buildx version\n');
+    expect((await exec('docker', ['builder', 'version'], later)).stdout).toBe('fake buildx buildx version\n');
+    expect((await exec('docker', ['context', 'show'], later)).stdout).toBe('elsewhere\n');
+    const isolated = JSON.parse(await readFile(join(main.exported['DOCKER_CONFIG']!, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(isolated).toMatchObject(settings);
+    expect(Object.keys(isolated['auths'] as object)).toEqual([emu.host]);
+    expect(isolated).not.toHaveProperty('credsStore');
+    expect(isolated).not.toHaveProperty('credHelpers');
+
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(await readFile(machine.dockerFile, 'utf8')).toBe(user);
+    expect((await readdir(join(userDocker, 'cli-plugins'))).length).toBe(1);
+    expect((await exec('docker', ['context', 'show'], { env: machine.env })).stdout).toBe('elsewhere\n');
+    expect(await readdir(job.runnerTemp)).toEqual([]);
+    await expectNoLeaks(emu, job, [main, post], ['old-password-1234', 'legacy-password-5678']);
   });
 });
