@@ -41,6 +41,21 @@ describe('legacy https://HOST keys', () => {
     expect(await readAuths(machine.containersFile)).toEqual({ [`https://${h}`]: LEGACY });
     await expectNoLeaks(emu, job, [main, post], ['old-password-1234', 'legacy-password-5678']);
   });
+
+  it('puts back what docker’s credential helper held under https://HOST, which docker’s logout erases too', async () => {
+    const machine = await newMachine(emu);
+    const helper = await installHelper(machine.dir, 'icrtest');
+    const held = { [`https://${emu.host}`]: { Username: 'legacyuser', Secret: 'legacy-helper-secret-77' } };
+    await helper.write(held);
+    await writeText(machine.dockerFile, JSON.stringify({ auths: {}, credsStore: 'icrtest' }));
+    const job = await newJob(machine, { PATH: `${helper.bin}:${machine.env['PATH']}` });
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker' }));
+    expect(main.code).toBe(0);
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(await helper.read()).toEqual(held);
+    await expectNoLeaks(emu, job, [main, post], ['legacy-helper-secret-77']);
+  });
 });
 
 describe('credHelpers in the containers auth file', () => {
