@@ -1,5 +1,6 @@
-// A terminal as a Runtime: secrets redacted from every line; state kept in the run's session file.
+// A terminal as a Runtime: secrets redacted from every line (scrubbing); state kept in the run's session file.
 import type { Runtime } from '../steps/runtime.ts';
+import { scrubbing } from '../steps/scrub.ts';
 import { rewriteSession, type Session } from './sessions.ts';
 
 export interface CliRuntime extends Runtime {
@@ -18,25 +19,21 @@ export function cliRuntime(
   state: Session = {},
   sessionPath?: string,
 ): CliRuntime {
-  const secrets: string[] = [];
-  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
-  const err = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
+  const err = (line: string): void => void process.stderr.write(`${line}\n`);
   const saved: Session = {};
   let unrecorded = false;
-  return {
+  return scrubbing({
     env,
     saved,
     missingKeyMessage: 'No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin.',
     getInput: (name) => inputs[name] ?? '',
-    mask: (secret) => {
-      if (secret && !secrets.includes(secret)) secrets.push(secret);
-      secrets.sort((a, b) => b.length - a.length);
-    },
+    // scrubbing() below keeps the secrets out of every line; a terminal has nothing more to do.
+    mask: () => {},
     info: (message) => (quiet ? undefined : err(message)),
     warning: (message) => err(`warning: ${message}`),
     debug: (message) => (env['ICR_LOGIN_DEBUG'] ? err(`debug: ${message}`) : undefined),
     fail: (message) => err(`icr-login: ${message}`),
-    setOutput: (name, value) => void process.stdout.write(`${name}=${redact(value)}\n`),
+    setOutput: (name, value) => void process.stdout.write(`${name}=${value}\n`),
     saveState: (name, value) => {
       saved[name] = value;
       if (!sessionPath) return;
@@ -54,5 +51,5 @@ export function cliRuntime(
     getState: (name) => state[name] ?? '',
     exportVariable: (name, value) => (quiet ? undefined : err(`export ${name}=${value}`)),
     writeSummary: async () => {},
-  };
+  });
 }

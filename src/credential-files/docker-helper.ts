@@ -1,4 +1,4 @@
-// docker's credential helpers (credsStore/credHelpers): find them, and read or write one secret through them.
+// docker's credential helpers (credsStore/credHelpers, which containers/image honours too): find them, and read or write one secret through them.
 import { which } from '@actions/io';
 import { basename } from 'node:path';
 import { helperFor, type AuthFile } from './auth-file.ts';
@@ -12,17 +12,20 @@ export interface HelperSecret {
   readonly Secret: string;
 }
 
-/** The helper program for `host`, or undefined when docker keeps the secret in its file. Throws when it is missing. */
-export async function helperProgram(config: AuthFile, configPath: string, host: string): Promise<string | undefined> {
-  const name = helperFor(config, host);
+/**
+ * The helper program for `host`, or undefined when the client keeps the secret in its file. Throws when
+ * it is missing. `client` is docker, or the containers tools (which honour only credHelpers).
+ */
+export async function helperProgram(config: AuthFile, configPath: string, host: string, client = 'docker'): Promise<string | undefined> {
+  const name = helperFor(config, host, { credsStore: client === 'docker' });
   if (!name) return undefined;
   const program = `docker-credential-${name}`;
   const path = await which(program, false);
   if (!path) {
     const key = config.credHelpers?.[host] ? `credHelpers["${host}"]` : 'credsStore';
     throw new UserError(
-      `docker hands ${host} credentials to ${program} (${key} in ${configPath}), which is not on PATH; install ${program}, remove ${key} from ${basename(configPath)}, or set isolate: true to keep this job's credentials in a file of its own.`,
-      'docker credential helper',
+      `${client} hands ${host} credentials to ${program} (${key} in ${configPath}), which is not on PATH; install ${program}, remove ${key} from ${basename(configPath)}, or set isolate: true to keep this job's credentials in a file of its own.`,
+      `${client} credential helper`,
     );
   }
   return path;

@@ -1,7 +1,7 @@
 // Credentials a host already had before this step: kept aside in a 0600 file under RUNNER_TEMP, put back by post.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAuthFile, withEntry, type AuthFile } from './auth-file.ts';
+import { parseAuthFile, parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
 import { parseJson } from '../lib/json.ts';
 import { privateDir, writePrivateFile } from './private-files.ts';
@@ -10,6 +10,8 @@ import { entryKey, type Target } from '../clients/plan.ts';
 export interface Earlier {
   readonly file: string;
   readonly host: string;
+  /** The key it was kept under (`https://HOST`, a legacy form a logout also removes); `host` when absent. */
+  readonly key?: string;
   /** The entry in the file's `auths` map. */
   readonly entry?: Record<string, unknown>;
   /** The secret docker's credential helper held. */
@@ -27,29 +29,32 @@ export function earlierSecrets(earlier: readonly Earlier[]): string[] {
 }
 
 /**
- * Reads what each (file, host) holds now. Checks docker's credential helpers on the way, so a missing
- * one is reported before any client runs.
+ * Reads what each (file, host) holds now, under every key a logout of the host removes. Refuses a file
+ * that is not JSON, and checks credential helpers on the way, so both are reported before any client runs.
  */
 export async function readEarlier(targets: readonly Target[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Earlier[]> {
+  // Several hosts share a file: read each file once, every file before any helper runs.
+  const files = new Map<string, AuthFile>();
+  for (const t of targets) if (!files.has(t.file)) files.set(t.file, parseAuthFileOrRefuse(await readText(t.file), t.file));
   const found: Earlier[] = [];
   const seen = new Set<string>();
-  const files = new Map<string, AuthFile>();
   for (const t of targets) {
     if (seen.has(entryKey(t))) continue;
     seen.add(entryKey(t));
-    // Several hosts share a file: read each file once.
-    let file = files.get(t.file);
-    if (!file) files.set(t.file, (file = parseAuthFile(await readText(t.file))));
-    if (t.client === 'docker') {
-      const program = await helperProgram(file, t.file, t.host);
-      if (program) {
-        const secret = await helperGet(program, t.host, env, timeoutMs);
-        if (secret) found.push({ file: t.file, host: t.host, helper: { program, secret } });
-        continue;
-      }
+    const file = files.get(t.file)!;
+    // docker erases every key form from its helper; containers/image asks its helper for the host alone.
+    // With DOCKER_CONFIG set, docker and the containers tools share a file: docker's reading is the wider.
+    const client = targets.some((o) => o.client === 'docker' && entryKey(o) === entryKey(t)) ? 'docker' : t.client;
+    const keys = client === 'docker' ? registryKeys(t.host) : [t.host];
+    const program = await helperProgram(file, t.file, t.host, client);
+    for (const key of program ? keys : []) {
+      const secret = await helperGet(program as string, key, env, timeoutMs);
+      if (secret) found.push({ file: t.file, host: t.host, key, helper: { program: program as string, secret } });
     }
-    const entry = file.auths?.[t.host];
-    if (entry && Object.keys(entry).length > 0) found.push({ file: t.file, host: t.host, entry });
+    for (const key of registryKeys(t.host)) {
+      const entry = file.auths?.[key];
+      if (entry && Object.keys(entry).length > 0) found.push({ file: t.file, host: t.host, key, entry });
+    }
   }
   return found;
 }
@@ -62,9 +67,10 @@ export async function saveEarlier(parent: string, earlier: readonly Earlier[]): 
   return path;
 }
 
-export async function loadEarlier(path: string): Promise<Earlier[]> {
+/** What main kept aside, or undefined when the copy is gone or unreadable (a later step emptied RUNNER_TEMP). */
+export async function loadEarlier(path: string): Promise<Earlier[] | undefined> {
   const v = parseJson(await readText(path));
-  return Array.isArray(v) ? (v as Earlier[]) : [];
+  return Array.isArray(v) ? (v as Earlier[]) : undefined;
 }
 
 /** Puts back what one file held before; run after that file's logouts, never beside another writer. */
@@ -78,7 +84,7 @@ export async function restoreEarlier(earlier: readonly Earlier[], env: NodeJS.Pr
     } else if (e.entry) {
       try {
         const file = parseAuthFile(await readText(e.file));
-        await writeFile(e.file, JSON.stringify(withEntry(file, e.host, e.entry), null, '\t'), { mode: 0o600 });
+        await writeFile(e.file, JSON.stringify(withEntry(file, e.key ?? e.host, e.entry), null, '\t'), { mode: 0o600 });
       } catch (error) {
         problems.push(
           `could not put the earlier credentials for ${e.host} back into ${e.file} (${(error as NodeJS.ErrnoException).code ?? 'write failed'})`,

@@ -1,9 +1,10 @@
-// The GitHub runner as a Runtime, through @actions/core.
+// The GitHub runner as a Runtime, through @actions/core; every text scrubbed of masked secrets.
 import * as core from '@actions/core';
 import type { Runtime } from '../steps/runtime.ts';
+import { scrubbing } from '../steps/scrub.ts';
 
 export function toolkitRuntime(): Runtime {
-  return {
+  return scrubbing({
     env: process.env,
     getInput: (name) => core.getInput(name),
     mask: (secret) => core.setSecret(secret),
@@ -27,5 +28,5 @@ export function toolkitRuntime(): Runtime {
         core.warning(`Could not write the job summary (${(error as Error).message.split('\n')[0]}).`, { title: 'job summary' });
       }
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 // The main step: validate, one IAM exchange, every client into every host, state as each succeeds.
 import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import type { ClientTool } from '../clients/run.ts';
 import { inWriteOrder } from '../clients/commands.ts';
 import { credentialsFile } from '../credential-files/paths.ts';
@@ -112,7 +113,11 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const runnerTemp = rt.env['RUNNER_TEMP'] || tmpdir();
   let env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
   if (settings.isolate) {
-    const isolation = await inRunnerTemp(runnerTemp, 'create the isolated credentials folder', () => createIsolation(runnerTemp));
+    // docker's folder as the user has it, for its plugins and settings (not its credentials).
+    const userDocker = dirname(credentialsFile('docker', platformOf(env)));
+    const isolation = await inRunnerTemp(runnerTemp, 'create the isolated credentials folder', () =>
+      createIsolation(runnerTemp, userDocker),
+    );
     state.isolation(isolation);
     env = { ...env, ...isolationEnv(isolation) };
     rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);
@@ -131,8 +136,9 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
   const earlier = await readEarlier(targets, env, timeoutMs);
   for (const s of earlierSecrets(earlier)) rt.mask(s);
   if (earlier.length > 0) {
-    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)));
-    rt.info(`Kept aside the credentials ${earlier.map((e) => e.host).join(', ')} had before this step; post puts them back.`);
+    const hosts = earlier.map((e) => e.host);
+    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)), hosts);
+    rt.info(`Kept aside the credentials ${hosts.join(', ')} had before this step; post puts them back.`);
   }
 
   const done: Target[] = [];

@@ -63,7 +63,7 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
 /** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
 async function logOut(
   rt: Runtime,
-  { logins, timeoutSeconds, earlierPath }: StepState,
+  { logins, timeoutSeconds, earlierPath, earlierHosts }: StepState,
   env: NodeJS.ProcessEnv,
 ): Promise<{ problems: number; outstanding: Target[] }> {
   if (logins.length === 0) {
@@ -71,7 +71,13 @@ async function logOut(
     return { problems: 0, outstanding: [] };
   }
   const timeoutMs = timeoutSeconds * 1000;
-  const earlier = earlierPath ? await loadEarlier(earlierPath) : [];
+  const earlier = (earlierPath && (await loadEarlier(earlierPath))) || [];
+  if (earlierPath && earlier.length === 0 && earlierHosts.length > 0) {
+    rt.warning(
+      `The copy of the credentials ${earlierHosts.join(', ')} had before this job is gone from ${dirname(earlierPath)} (did a later step empty RUNNER_TEMP?), so post cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
+      'earlier credentials',
+    );
+  }
   const names = [...new Set(logins.map((l) => l.client))];
   const paths = new Map(await Promise.all(names.map(async (name) => [name, await findClient(name)] as const)));
   // The last logout of each (file, host) puts back what that host had in that file before the step.

@@ -15,6 +15,8 @@ export interface StepState {
   readonly isolation: Isolation | undefined;
   /** The 0600 file holding what the hosts had before the step. */
   readonly earlierPath: string | undefined;
+  /** The hosts whose earlier credentials that file holds (names only), to say which are lost if it goes. */
+  readonly earlierHosts: readonly string[];
 }
 
 /** Where state is kept: the runner's STATE_ variables, or a CLI session file. */
@@ -28,6 +30,7 @@ const NAME = {
   logout: 'logout',
   isolated: 'isolated',
   earlier: 'earlier',
+  earlierHosts: 'earlier-hosts',
   timeout: 'timeout',
 } as const;
 
@@ -37,6 +40,7 @@ export const EMPTY_STATE: StepState = {
   logins: [],
   isolation: undefined,
   earlierPath: undefined,
+  earlierHosts: [],
 };
 
 /** Saves each part of the state the moment it exists; never a secret. */
@@ -49,7 +53,8 @@ export function stateWriter(store: StateStore) {
     isolation(isolation: Isolation): void {
       store.saveState(NAME.isolated, JSON.stringify(isolation));
     },
-    earlier(path: string): void {
+    earlier(path: string, hosts: readonly string[]): void {
+      store.saveState(NAME.earlierHosts, JSON.stringify([...new Set(hosts)]));
       store.saveState(NAME.earlier, path);
     },
     logins(logins: readonly Target[]): void {
@@ -69,6 +74,7 @@ export function readState(store: Pick<StateStore, 'getState'>): StepState {
     logins: decodeLogins(store.getState(NAME.logins)),
     isolation: decodeIsolation(store.getState(NAME.isolated)),
     earlierPath: store.getState(NAME.earlier) || undefined,
+    earlierHosts: decodeStrings(store.getState(NAME.earlierHosts)),
   };
 }
 
@@ -79,7 +85,7 @@ export function encodeState(state: StepState): Record<string, string> {
   writer.settings(state.logout, state.timeoutSeconds);
   writer.logins(state.logins);
   if (state.isolation) writer.isolation(state.isolation);
-  if (state.earlierPath) writer.earlier(state.earlierPath);
+  if (state.earlierPath) writer.earlier(state.earlierPath, state.earlierHosts);
   return saved;
 }
 
@@ -98,6 +104,11 @@ function decodeLogins(text: string): Target[] {
       ['client', 'host', 'file'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string') &&
       (CLIENT_NAMES as readonly string[]).includes((v as Record<string, string>)['client']!),
   );
+}
+
+function decodeStrings(text: string): string[] {
+  const value = parseJson(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function decodeIsolation(text: string): Isolation | undefined {

@@ -63,3 +63,23 @@ export async function installSpy(dir: string, clients: readonly string[], { timi
     },
   };
 }
+
+/**
+ * A stand-in for `client` that echoes the password it read on stdin (raw, and as base64 `user:password`)
+ * in its error line and exits 1: a client that careless is what our own text must survive.
+ */
+export async function installEchoingClient(dir: string, client: string): Promise<string> {
+  const bin = join(dir, 'echo-bin');
+  await mkdir(bin, { recursive: true });
+  const script = [
+    '#!/bin/sh',
+    'read -r pw',
+    'u=""; while [ $# -gt 0 ]; do [ "$1" = --username ] && u="$2"; shift; done',
+    'b=$(printf \'%s:%s\' "$u" "$pw" | base64 -w0)',
+    'echo "Error: logging in as $u with password $pw ($b) failed: unauthorized" >&2',
+    'exit 1',
+  ].join('\n');
+  await writeFile(join(bin, client), `${script}\n`);
+  await chmod(join(bin, client), 0o755);
+  return bin;
+}

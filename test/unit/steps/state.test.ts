@@ -12,6 +12,7 @@ describe('state main hands post', () => {
       logins: [{ client: 'docker' as const, host: 'us.icr.io', file: '/home/u/.docker/config.json' }],
       isolation: { dir: '/t/i', dockerConfig: '/t/i/docker', authFile: '/t/i/auth.json' },
       earlierPath: '/t/e/credentials.json',
+      earlierHosts: ['us.icr.io', 'de.icr.io'],
     };
     expect(readState(store(encodeState(state)))).toEqual(state);
     expect(leavesWork(state)).toBe(true);
