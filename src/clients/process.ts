@@ -1,5 +1,7 @@
-// Running a client: arguments without secrets, the secret on stdin, a time limit. Process adapter.
+// Running a client: arguments without secrets, the secret on stdin, a time limit that holds for the
+// client and everything it started. Process adapter.
 import { spawn } from 'node:child_process';
+import { GROUPS, groupEnded, groupStarted, isStopping, killGroup } from './groups.ts';
 
 export interface RunOptions {
   /** Written to stdin, then stdin is closed. The only way a secret reaches a child. */
@@ -18,16 +20,43 @@ export interface RunResult {
   readonly startError: string | undefined;
 }
 
+/** How long output may still arrive after the client exited: a child it left holding the pipes is not waited for. */
+const GRACE_MS = 250;
+
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  if (isStopping()) return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, startError: 'step cancelled' });
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // Its own process group: a time limit or a cancelled step kills the client and all it started.
+    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: GROUPS });
+    const pgid = child.pid;
+    if (pgid) groupStarted(pgid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
     let startError: string | undefined;
+    let exitCode: number | null = null;
+    let grace: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      if (pgid) groupEnded(pgid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({
+        code: startError || timedOut ? null : exitCode,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        startError,
+      });
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (pgid && GROUPS) killGroup(pgid);
+      else child.kill('SIGKILL');
     }, options.timeoutMs);
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
@@ -35,16 +64,15 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.stdin.on('error', () => {});
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code ?? e.message;
+      if (!pgid) finish();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      grace = setTimeout(finish, GRACE_MS);
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        code: startError || timedOut ? null : code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        timedOut,
-        startError,
-      });
+      exitCode ??= code;
+      finish();
     });
     child.stdin.end(options.input ?? '');
   });

@@ -13,13 +13,23 @@ import { Slots } from './slots.ts';
 const WRITE = 0;
 const CONFIRM = 1;
 
-/** Runs every target; `record` hears of each outcome the moment it is known. Never rejects for a client's failure. */
+/** What the step does around each login: note it before its client starts, guard its writes, hear its outcome. */
+export interface LoginHooks {
+  /** Before any client runs for the target (a login or a confirmation). */
+  intend(target: Target): Promise<void>;
+  /** Runs a writer of the target's file; may refuse with a failed outcome (another job holds the file). */
+  exclusive(target: Target, write: () => Promise<Outcome>): Promise<Outcome>;
+  /** Hears of each outcome the moment it is known. */
+  record(target: Target, outcome: Outcome): void;
+}
+
+/** Runs every target. Never rejects for a client's failure. */
 export async function runLogins(
   targets: readonly Target[],
   tools: ReadonlyMap<ClientName, ClientTool>,
   credential: Credential,
   ctx: ClientContext,
-  record: (target: Target, outcome: Outcome) => void,
+  { intend, exclusive, record }: LoginHooks,
 ): Promise<void> {
   const slots = new Slots(availableParallelism());
   const tool = (t: Target): ClientTool => tools.get(t.client)!;
@@ -29,11 +39,17 @@ export async function runLogins(
         group,
         (t) => sharesContainersAuth(t.client),
         async (t) => {
-          const outcome = await slots.run(WRITE, () => clientLogin(tool(t), t.host, credential, ctx));
+          const outcome = await slots.run(WRITE, () =>
+            exclusive(t, async () => {
+              await intend(t);
+              return clientLogin(tool(t), t.host, credential, ctx);
+            }),
+          );
           record(t, outcome);
           return outcome;
         },
         async (t, writer, check) => {
+          await intend(t);
           if (check && !(await slots.run(CONFIRM, () => clientSees(tool(t), t.host, credential.username, ctx)))) return undefined;
           const outcome: Outcome = { client: t.client, host: t.host, ok: true, detail: `sees ${writer}'s login` };
           record(t, outcome);

@@ -20,6 +20,7 @@ export interface ClientContext {
 }
 
 const CLIENT_RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
+const MIN_TRY_MS = 1000;
 
 // Causes that may pass; a refused credential never does.
 const TRANSIENT =
@@ -38,20 +39,25 @@ function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: strin
   return `${tool.name} ${verb} ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
 }
 
+/** A login, retries included, ends within the time limit: a try that timed out is not tried again. */
 export async function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
   const policy = ctx.policy ?? CLIENT_RETRY;
+  const deadline = Date.now() + ctx.timeoutMs;
   for (let attempt = 0; ; attempt++) {
     const result = await run(tool.path, loginArgs(credential.username, host), {
       input: `${credential.secret}\n`,
       env: ctx.env,
-      timeoutMs: ctx.timeoutMs,
+      timeoutMs: Math.max(1, deadline - Date.now()),
     });
     if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged in' };
     const message = failure(tool, 'login to', host, result, ctx.timeoutMs);
     const transient = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
-    if (!transient || attempt >= policy.retries) return { client: tool.name, host, ok: false, detail: message };
+    const wait = backoff(policy, attempt);
+    // A retry needs time left to be worth starting.
+    const timeLeft = deadline - Date.now() - wait > MIN_TRY_MS;
+    if (!transient || attempt >= policy.retries || !timeLeft) return { client: tool.name, host, ok: false, detail: message };
     ctx.debug?.(`${message} Trying again.`);
-    await sleep(backoff(policy, attempt));
+    await sleep(wait);
   }
 }
 

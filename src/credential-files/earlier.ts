@@ -1,10 +1,10 @@
 // Credentials a host already had before this step: kept aside in a 0600 file under RUNNER_TEMP, put back by post.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseAuthFile, parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
 import { parseJson } from '../lib/json.ts';
-import { privateDir, writePrivateFile } from './private-files.ts';
+import { writePrivateFile } from './private-files.ts';
 import { entryKey, type Target } from '../clients/plan.ts';
 
 export interface Earlier {
@@ -59,18 +59,27 @@ export async function readEarlier(targets: readonly Target[], env: NodeJS.Proces
   return found;
 }
 
-/** Saves earlier credentials in a new 0600 file in a 0700 folder under `parent`; returns its path. */
-export async function saveEarlier(parent: string, earlier: readonly Earlier[]): Promise<string> {
-  const dir = await privateDir(parent, 'icr-login-earlier');
-  const path = join(dir, 'credentials.json');
+/** Saves earlier credentials in a new 0600 file in main's 0700 folder; returns its path. */
+export async function saveEarlier(folder: string, earlier: readonly Earlier[]): Promise<string> {
+  const path = join(folder, 'earlier.json');
   await writePrivateFile(path, JSON.stringify(earlier));
   return path;
 }
 
-/** What main kept aside, or undefined when the copy is gone or unreadable (a later step emptied RUNNER_TEMP). */
+/**
+ * What main kept aside, or undefined when the copy is gone or unreadable (a later step emptied
+ * RUNNER_TEMP). A helper that is not a docker credential helper is never run.
+ */
 export async function loadEarlier(path: string): Promise<Earlier[] | undefined> {
   const v = parseJson(await readText(path));
-  return Array.isArray(v) ? (v as Earlier[]) : undefined;
+  if (!Array.isArray(v)) return undefined;
+  return (v as Earlier[]).filter(
+    (e) =>
+      e &&
+      typeof e.file === 'string' &&
+      typeof e.host === 'string' &&
+      (!e.helper || basename(e.helper.program).startsWith('docker-credential-')),
+  );
 }
 
 /** Puts back what one file held before; run after that file's logouts, never beside another writer. */

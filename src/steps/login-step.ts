@@ -1,4 +1,5 @@
 // The main step: validate, one IAM exchange, every client into every host, state as each succeeds.
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ClientTool } from '../clients/run.ts';
@@ -14,10 +15,15 @@ import { exchangeApiKey } from '../iam/exchange.ts';
 import type { IamTokens } from '../iam/answer.ts';
 import { readSettings } from '../inputs/read.ts';
 import { createIsolation, isolationEnv } from '../credential-files/isolation.ts';
-import { runLogins } from '../clients/run-logins.ts';
+import { runLogins, type LoginHooks } from '../clients/run-logins.ts';
+import { exitOnSignals, onGroupStart } from '../clients/groups.ts';
+import { withFileLock } from '../credential-files/lock.ts';
+import { createRunFolder } from '../credential-files/run-folder.ts';
+import { pairHash } from '../credential-files/ours.ts';
+import { ourLogins } from './our-logins.ts';
 import type { Runtime } from './runtime.ts';
 import { plan, type Outcome, type Target } from '../clients/plan.ts';
-import { stateWriter } from './state.ts';
+import { stateWriter, type StateWriter } from './state.ts';
 import { OUTPUT, type Settings } from '../inputs/settings.ts';
 import { renderFailure, renderSummary, type Report } from './summary.ts';
 
@@ -25,6 +31,24 @@ import { renderFailure, renderSummary, type Report } from './summary.ts';
 export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
 
 export async function loginStep(rt: Runtime): Promise<StepResult> {
+  // The run id comes first: everything else main saves carries it, so post acts on nothing else.
+  const state = stateWriter(rt);
+  const run = randomUUID();
+  state.begin(run);
+  onGroupStart((pgid) => state.group(pgid));
+  exitOnSignals((signal) => {
+    state.stopped();
+    rt.fail(`The step was stopped (${signal}) and stopped its clients; the post step logs out whatever they logged in.`, 'cancelled');
+  });
+  try {
+    return await steps(rt, state, run);
+  } finally {
+    // Every client has ended by now: run() ends each one's process group.
+    state.stopped();
+  }
+}
+
+async function steps(rt: Runtime, state: StateWriter, run: string): Promise<StepResult> {
   let settings: Settings;
   try {
     settings = readSettings(
@@ -38,7 +62,7 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
   }
   let report: Report | undefined;
   try {
-    stateWriter(rt).settings(settings.logout, settings.timeoutSeconds);
+    state.settings(settings.logout, settings.timeoutSeconds);
     if (settings.apiKey === '') {
       rt.warning(
         'Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).',
@@ -47,7 +71,7 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
     }
-    report = await logIn(rt, settings, (r) => (report = r));
+    report = await logIn(rt, state, run, settings, (r) => (report = r));
     await rt.writeSummary(renderSummary(report));
     return 'ok';
   } catch (error) {
@@ -103,21 +127,19 @@ async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>
   }
 }
 
-async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => void): Promise<Report> {
-  const state = stateWriter(rt);
+async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Settings, progress: (r: Report) => void): Promise<Report> {
   const { tokens, tools } = await exchangeAndDiscover(rt, settings);
   rt.info(`IAM accepted the API key${tokens.accountId ? ` for account ${tokens.accountId}` : ''}.`);
   const credential = credentialFor(settings.authType, settings.apiKey, tokens, settings.trustedProfile);
   for (const form of credentialForms(credential)) rt.mask(form);
 
   const runnerTemp = rt.env['RUNNER_TEMP'] || tmpdir();
+  const folder = await inRunnerTemp(runnerTemp, 'create a private folder', () => createRunFolder(runnerTemp, run));
   let env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
   if (settings.isolate) {
     // docker's folder as the user has it, for its plugins and settings (not its credentials).
     const userDocker = dirname(credentialsFile('docker', platformOf(env)));
-    const isolation = await inRunnerTemp(runnerTemp, 'create the isolated credentials folder', () =>
-      createIsolation(runnerTemp, userDocker),
-    );
+    const isolation = await inRunnerTemp(runnerTemp, 'create the isolated credentials folder', () => createIsolation(folder, userDocker));
     state.isolation(isolation);
     env = { ...env, ...isolationEnv(isolation) };
     rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);
@@ -133,11 +155,12 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
     file: credentialsFile(l.client, platform),
   }));
 
-  const earlier = await readEarlier(targets, env, timeoutMs);
-  for (const s of earlierSecrets(earlier)) rt.mask(s);
+  const found = await readEarlier(targets, env, timeoutMs);
+  for (const s of earlierSecrets(found)) rt.mask(s);
+  const earlier = await ourLogins(rt, state, found, { run, folder, hash: pairHash(credential.username, credential.secret) });
   if (earlier.length > 0) {
     const hosts = earlier.map((e) => e.host);
-    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(runnerTemp, earlier)), hosts);
+    state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(folder, earlier)), hosts);
     rt.info(`Kept aside the credentials ${hosts.join(', ')} had before this step; post puts them back.`);
   }
 
@@ -153,22 +176,23 @@ async function logIn(rt: Runtime, settings: Settings, progress: (r: Report) => v
     expiresAt: credential.expiresAt,
     error: undefined,
   });
-  state.logins(done);
   progress(report());
 
-  await runLogins(targets, byName, credential, { env, timeoutMs, debug: (m) => rt.debug(m) }, (target, outcome) => {
-    outcomes.push(outcome);
-    if (outcome.ok) {
-      // Recorded the moment it exists, so post can undo it whatever happens next.
-      done.push(target);
-      state.logins(done);
+  const hooks: LoginHooks = {
+    // Saved before the client starts, so post undoes it whatever happens next (even a killed main).
+    intend: async (target) => state.login(target),
+    exclusive: (target, write) =>
+      withFileLock(target.file, timeoutMs, write).catch((error: unknown) => ({ ...target, ok: false, detail: describe(error) })),
+    record: (target, outcome) => {
+      outcomes.push(outcome);
+      if (outcome.ok) done.push(target);
       const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
-      rt.info(`${outcome.client} ${what} ${outcome.host} as ${credential.username}.`);
-    } else {
-      rt.info(outcome.detail);
-    }
-    progress(report());
-  });
+      if (outcome.ok) rt.info(`${outcome.client} ${what} ${outcome.host} as ${credential.username}.`);
+      else rt.info(outcome.detail);
+      progress(report());
+    },
+  };
+  await runLogins(targets, byName, credential, { env, timeoutMs, debug: (m) => rt.debug(m) }, hooks);
 
   const hosts = settings.hosts.filter((h) => done.some((l) => l.host === h));
   const clients = tools.map((t) => t.name).filter((c) => done.some((l) => l.client === c));

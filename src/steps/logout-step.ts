@@ -1,6 +1,7 @@
 // The post step: log out exactly the logins main recorded, from the files main wrote, put back
 // earlier credentials, remove our files. Never fails the job: every problem is a warning.
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { maskable, parseApiKey } from '../inputs/apikey.ts';
 import { clientLogout } from '../clients/run.ts';
 import { sharesContainersAuth } from '../clients/commands.ts';
@@ -10,6 +11,10 @@ import { loadEarlier, restoreEarlier, type Earlier } from '../credential-files/e
 import { clientEnv } from '../clients/env.ts';
 import { describe } from '../lib/errors.ts';
 import { removeQuietly } from '../credential-files/private-files.ts';
+import { killGroups } from '../clients/groups.ts';
+import { withFileLock } from '../credential-files/lock.ts';
+import { currentHash, removeRecord } from '../credential-files/ours.ts';
+import { liesIn, verifiedRunFolder } from '../credential-files/run-folder.ts';
 import type { Runtime } from './runtime.ts';
 import { entryKey, type Outcome, type Target } from '../clients/plan.ts';
 import { runGrouped } from '../clients/schedule.ts';
@@ -34,11 +39,29 @@ export interface LogoutResult {
   readonly outstanding: readonly Target[];
 }
 
+/**
+ * What of the state post may act on: paths only inside main's own folder under RUNNER_TEMP, which
+ * post verifies before it reads or deletes anything there.
+ */
+async function trusted(rt: Runtime): Promise<StepState & { folder: string | undefined }> {
+  const state = readState(rt);
+  const folder = state.run ? await verifiedRunFolder(rt.env['RUNNER_TEMP'] || tmpdir(), state.run) : undefined;
+  const inside = async (path: string | undefined): Promise<boolean> => !!path && !!folder && (await liesIn(path, folder));
+  return {
+    ...state,
+    folder,
+    isolation: (await inside(state.isolation?.dir)) ? state.isolation : undefined,
+    earlierPath: (await inside(state.earlierPath)) ? state.earlierPath : undefined,
+  };
+}
+
 /** Logs out what main recorded; every problem is a warning. */
 export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
-  const state = readState(rt);
-  const { earlierPath, isolation, logins } = state;
+  const state = await trusted(rt);
+  const { isolation, logins, folder } = state;
   const keep = !state.logout;
+  // A client main could not stop (main was killed) must not write after the logout.
+  await killGroups(state.groups);
   try {
     if (keep) {
       rt.info('Input logout is false: leaving the clients logged in.');
@@ -53,17 +76,17 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
     rt.warning(describe(error), 'logout');
     return { ok: false, outstanding: logins };
   } finally {
-    // The copy of earlier credentials goes whatever happened above. The isolated folder goes with
-    // the logout (on GitHub the runner also empties RUNNER_TEMP at the end of every job).
-    if (earlierPath) await removeQuietly(dirname(earlierPath));
-    if (isolation && !keep) await removeQuietly(isolation.dir);
+    // Main's folder (the copy of earlier credentials, the isolated files) goes whatever happened
+    // above; on GitHub the runner also empties RUNNER_TEMP at the end of every job.
+    if (folder) await removeQuietly(folder);
+    if (state.run) await removeRecord(rt.env, state.run);
   }
 }
 
 /** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
 async function logOut(
   rt: Runtime,
-  { logins, timeoutSeconds, earlierPath, earlierHosts }: StepState,
+  { logins, timeoutSeconds, earlierPath, earlierHosts, owner }: StepState,
   env: NodeJS.ProcessEnv,
 ): Promise<{ problems: number; outstanding: Target[] }> {
   if (logins.length === 0) {
@@ -71,13 +94,16 @@ async function logOut(
     return { problems: 0, outstanding: [] };
   }
   const timeoutMs = timeoutSeconds * 1000;
-  const earlier = (earlierPath && (await loadEarlier(earlierPath))) || [];
-  if (earlierPath && earlier.length === 0 && earlierHosts.length > 0) {
+  // Main's folder is trusted only when it is still there and its own (see trusted()), so a copy that a
+  // later step removed shows here as no path, or as a file that cannot be read.
+  const kept = earlierPath ? await loadEarlier(earlierPath) : undefined;
+  if (kept === undefined && earlierHosts.length > 0) {
     rt.warning(
-      `The copy of the credentials ${earlierHosts.join(', ')} had before this job is gone from ${dirname(earlierPath)} (did a later step empty RUNNER_TEMP?), so post cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
+      `The copy of the credentials ${earlierHosts.join(', ')} had before this job is gone from RUNNER_TEMP (did a later step empty it?), so post cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
       'earlier credentials',
     );
   }
+  const earlier = kept ?? [];
   const names = [...new Set(logins.map((l) => l.client))];
   const paths = new Map(await Promise.all(names.map(async (name) => [name, await findClient(name)] as const)));
   // The last logout of each (file, host) puts back what that host had in that file before the step.
@@ -92,13 +118,19 @@ async function logOut(
       const removedBy = new Map<string, string>();
       return async (target): Promise<Outcome[]> => {
         const pinned = { ...env, ...pinnedTo(target.client, target.file) };
-        const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), pinned, timeoutMs);
-        if (!outcome.ok) failed.push(target);
-        if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-        if (last.get(entryKey(target)) !== target) return [outcome];
-        const restored = await putBack(target, earlier, pinned, timeoutMs);
-        if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
-        return [outcome, ...restored];
+        // One writer of the file at a time, across every job of ours on this runner.
+        return withFileLock(target.file, timeoutMs, async () => {
+          const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), owner, pinned, timeoutMs);
+          if (!outcome.ok) failed.push(target);
+          if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
+          if (last.get(entryKey(target)) !== target) return [outcome];
+          const restored = await putBack(target, earlier, pinned, timeoutMs);
+          if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
+          return [outcome, ...restored];
+        }).catch((error: unknown) => {
+          failed.push(target);
+          return [{ ...target, ok: false, detail: describe(error) }];
+        });
       };
     },
   );
@@ -114,10 +146,16 @@ async function logOutOne(
   target: Target,
   path: string | undefined,
   removedBy: string | undefined,
+  owner: string | undefined,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
 ): Promise<Outcome> {
   if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
+  // A login main meant to make but whose file never came to exist: nothing to remove (podman would fail on it).
+  if (!existsSync(target.file)) return { ...target, ok: true, detail: 'already logged out' };
+  // What the host holds now is another login (put back by an earlier post, or another job's): not ours to remove.
+  const now = owner ? await currentHash(target, env, timeoutMs) : undefined;
+  if (now !== undefined && now !== owner) return { ...target, ok: true, detail: 'left in place: no longer this job’s login' };
   if (!path)
     return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
   return clientLogout({ name: target.client, path }, target.host, { env, timeoutMs });

@@ -1,22 +1,31 @@
 // What main hands post: the only code that knows the names and shapes of the step's saved state.
 // One writer (main's phases call it as each fact comes to exist), one reader that validates every
-// field, so post never acts on a value it did not expect.
+// field, so post never acts on a value it did not expect. Every login and process group is saved as
+// a value of its own, so the state grows by one short line per login (never the whole list again),
+// and each carries the run id main saved first: a STATE_* variable an earlier step exported through
+// GITHUB_ENV cannot know that id, so it is never taken for something main wrote.
 import type { Target } from '../clients/plan.ts';
 import type { Isolation } from '../credential-files/isolation.ts';
 import { CLIENT_NAMES, DEFAULT_TIMEOUT_SECONDS } from '../inputs/settings.ts';
 import { parseJson, parseJsonObject } from '../lib/json.ts';
 
 export interface StepState {
+  /** The random id of main's run; '' when main saved none (then post has nothing to act on). */
+  readonly run: string;
   /** false: post leaves the logins in place (input logout). */
   readonly logout: boolean;
   readonly timeoutSeconds: number;
-  /** Every login main made, with the credentials file it wrote. */
+  /** Every login main meant to make (saved before its client started), with the credentials file it writes. */
   readonly logins: readonly Target[];
   readonly isolation: Isolation | undefined;
   /** The 0600 file holding what the hosts had before the step. */
   readonly earlierPath: string | undefined;
   /** The hosts whose earlier credentials that file holds (names only), to say which are lost if it goes. */
   readonly earlierHosts: readonly string[];
+  /** SHA-256 of the `username:secret` pair main stored (credential-files/ours.ts says why it is no secret). */
+  readonly owner: string | undefined;
+  /** Process groups of clients main started and may not have stopped (none once main saw them all end). */
+  readonly groups: readonly number[];
 }
 
 /** Where state is kept: the runner's STATE_ variables, or a CLI session file. */
@@ -26,26 +35,45 @@ export interface StateStore {
 }
 
 const NAME = {
-  logins: 'logins',
+  run: 'run',
   logout: 'logout',
   isolated: 'isolated',
   earlier: 'earlier',
   earlierHosts: 'earlier-hosts',
   timeout: 'timeout',
+  owner: 'owner',
+  stopped: 'stopped',
+  login: (n: number) => `login_${n}`,
+  group: (n: number) => `pgid_${n}`,
 } as const;
 
+/** More entries than any run makes; only a bound on reading. */
+const MAX_ENTRIES = 100_000;
+
 export const EMPTY_STATE: StepState = {
+  run: '',
   logout: true,
   timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
   logins: [],
   isolation: undefined,
   earlierPath: undefined,
   earlierHosts: [],
+  owner: undefined,
+  groups: [],
 };
 
-/** Saves each part of the state the moment it exists; never a secret. */
+const loginKey = (t: Target): string => `${t.client}\n${t.file}\n${t.host}`;
+
+/** Saves each part of the state the moment it exists; never a secret. `begin` comes first. */
 export function stateWriter(store: StateStore) {
+  let run = '';
+  const logins = new Set<string>();
+  let groups = 0;
   return {
+    begin(id: string): void {
+      run = id;
+      store.saveState(NAME.run, id);
+    },
     settings(logout: boolean, timeoutSeconds: number): void {
       store.saveState(NAME.logout, String(logout));
       store.saveState(NAME.timeout, String(timeoutSeconds));
@@ -57,24 +85,44 @@ export function stateWriter(store: StateStore) {
       store.saveState(NAME.earlierHosts, JSON.stringify([...new Set(hosts)]));
       store.saveState(NAME.earlier, path);
     },
-    logins(logins: readonly Target[]): void {
-      store.saveState(NAME.logins, JSON.stringify(logins.map(({ client, host, file }) => ({ client, host, file }))));
+    owner(hash: string): void {
+      store.saveState(NAME.owner, hash);
+    },
+    /** A login about to start: saved before its client runs, once per (client, file, host). */
+    login({ client, host, file }: Target): void {
+      const key = loginKey({ client, host, file });
+      if (logins.has(key)) return;
+      store.saveState(NAME.login(logins.size), JSON.stringify({ run, client, host, file }));
+      logins.add(key);
+    },
+    /** A client's process group, saved as it starts. */
+    group(pgid: number): void {
+      store.saveState(NAME.group(groups++), `${run}:${pgid}`);
+    },
+    /** Every client main started has ended (or main killed it). */
+    stopped(): void {
+      store.saveState(NAME.stopped, run);
     },
   };
 }
 
 export type StateWriter = ReturnType<typeof stateWriter>;
 
-/** Reads and validates what main saved; anything malformed reads as absent. */
+/** Reads and validates what main saved; anything malformed, or not of main's run, reads as absent. */
 export function readState(store: Pick<StateStore, 'getState'>): StepState {
+  const run = store.getState(NAME.run);
+  if (!/^[\w-]{8,64}$/.test(run)) return EMPTY_STATE;
   const timeout = Number(store.getState(NAME.timeout));
   return {
+    run,
     logout: store.getState(NAME.logout) !== 'false',
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_SECONDS,
-    logins: decodeLogins(store.getState(NAME.logins)),
+    logins: entries(store, NAME.login, (text) => decodeLogin(text, run)),
     isolation: decodeIsolation(store.getState(NAME.isolated)),
     earlierPath: store.getState(NAME.earlier) || undefined,
     earlierHosts: decodeStrings(store.getState(NAME.earlierHosts)),
+    owner: /^[0-9a-f]{64}$/.test(store.getState(NAME.owner)) ? store.getState(NAME.owner) : undefined,
+    groups: store.getState(NAME.stopped) === run ? [] : entries(store, NAME.group, (text) => decodeGroup(text, run)),
   };
 }
 
@@ -82,10 +130,13 @@ export function readState(store: Pick<StateStore, 'getState'>): StepState {
 export function encodeState(state: StepState): Record<string, string> {
   const saved: Record<string, string> = {};
   const writer = stateWriter({ saveState: (name, value) => (saved[name] = value), getState: () => '' });
+  writer.begin(state.run);
   writer.settings(state.logout, state.timeoutSeconds);
-  writer.logins(state.logins);
+  for (const login of state.logins) writer.login(login);
   if (state.isolation) writer.isolation(state.isolation);
   if (state.earlierPath) writer.earlier(state.earlierPath, state.earlierHosts);
+  if (state.owner) writer.owner(state.owner);
+  for (const pgid of state.groups) writer.group(pgid);
   return saved;
 }
 
@@ -94,16 +145,29 @@ export function leavesWork(state: StepState): boolean {
   return state.logins.length > 0 || state.isolation !== undefined || state.earlierPath !== undefined;
 }
 
-function decodeLogins(text: string): Target[] {
-  const value = parseJson(text);
-  if (!Array.isArray(value)) return [];
-  return value.filter(
-    (v): v is Target =>
-      !!v &&
-      typeof v === 'object' &&
-      ['client', 'host', 'file'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string') &&
-      (CLIENT_NAMES as readonly string[]).includes((v as Record<string, string>)['client']!),
-  );
+/** Numbered values, read until the first one that is missing. */
+function entries<T>(store: Pick<StateStore, 'getState'>, name: (n: number) => string, decode: (text: string) => T | undefined): T[] {
+  const found: T[] = [];
+  for (let n = 0; n < MAX_ENTRIES; n++) {
+    const text = store.getState(name(n));
+    if (text === '') break;
+    const value = decode(text);
+    if (value !== undefined) found.push(value);
+  }
+  return found;
+}
+
+function decodeLogin(text: string, run: string): Target | undefined {
+  const v = parseJsonObject(text);
+  if (!v || v['run'] !== run || !['client', 'host', 'file'].every((k) => typeof v[k] === 'string')) return undefined;
+  if (!(CLIENT_NAMES as readonly string[]).includes(v['client'] as string)) return undefined;
+  return { client: v['client'], host: v['host'], file: v['file'] } as Target;
+}
+
+function decodeGroup(text: string, run: string): number | undefined {
+  const [id, pgid] = text.split(':');
+  const n = Number(pgid);
+  return id === run && Number.isInteger(n) && n > 1 ? n : undefined;
 }
 
 function decodeStrings(text: string): string[] {

@@ -54,3 +54,15 @@ export async function expectPushRefused(machine: Machine, authFile: string, host
     /unauthori|denied|authentication required/i,
   );
 }
+
+/** No secret the emulator knows, in any form, in these files (credentials files after post). */
+export async function expectNoKeysIn(emu: Emulator, files: readonly string[]): Promise<void> {
+  const forms = secretForms(emu.secrets(), [emu.profileId]);
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    expect(
+      forms.filter((f) => text.includes(f)),
+      file,
+    ).toEqual([]);
+  }
+}

@@ -9,17 +9,25 @@ export interface FakeHelper {
   /** What the helper holds: server URL → { Username, Secret }. */
   read(): Promise<Record<string, { Username: string; Secret: string }>>;
   write(store: Record<string, { Username: string; Secret: string }>): Promise<void>;
+  /** PID of every helper process started. */
+  pids(): Promise<number[]>;
 }
 
-export async function installHelper(dir: string, name: string): Promise<FakeHelper> {
+/** With `hang`, that command never returns (a keychain waiting for a prompt no one answers). */
+export async function installHelper(dir: string, name: string, { hang }: { hang?: 'store' | 'get' | 'erase' } = {}): Promise<FakeHelper> {
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
+  const pidsPath = join(bin, 'pids');
   await mkdir(bin, { recursive: true });
   const script = `#!${process.execPath}
 const fs = require('node:fs');
 const path = ${JSON.stringify(storePath)};
 const load = () => { try { return JSON.parse(fs.readFileSync(path, 'utf8')); } catch { return {}; } };
 const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
+fs.appendFileSync(${JSON.stringify(pidsPath)}, process.pid + '\\n');
+if (process.argv[2] === ${JSON.stringify(hang ?? '')}) setInterval(() => {}, 60_000);
+else main();
+function main() {
 const input = fs.readFileSync(0, 'utf8').trim();
 const store = load();
 switch (process.argv[2]) {
@@ -28,6 +36,7 @@ switch (process.argv[2]) {
   case 'erase': { if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
   case 'list': { process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(store).map(([k, v]) => [k, v.Username])))); break; }
   default: process.exit(2);
+}
 }
 `;
   const program = join(bin, `docker-credential-${name}`);
@@ -43,5 +52,10 @@ switch (process.argv[2]) {
       }
     },
     write: (store) => writeFile(storePath, JSON.stringify(store), { mode: 0o600 }),
+    pids: async () =>
+      (await readFile(pidsPath, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map(Number),
   };
 }

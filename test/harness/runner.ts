@@ -65,6 +65,13 @@ export interface JobOptions {
   readonly stepTimeoutMs?: number;
 }
 
+/** A step still running: signal it as the runner does when a job is cancelled, then await its end. */
+export interface RunningStep {
+  readonly pid: number;
+  signal(signal: NodeJS.Signals): void;
+  readonly done: Promise<StepRun>;
+}
+
 /** One job on one runner: a RUNNER_TEMP, a workspace, and env exported by steps carried forward. */
 export class Job {
   readonly dir: string;
@@ -94,13 +101,18 @@ export class Job {
 
   /** Runs the main entry with these inputs (action.yml defaults fill the rest). */
   async main(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<StepRun> {
+    return (await this.startMain(inputs, extraEnv)).done;
+  }
+
+  /** Starts the main entry and hands it back running, to be signalled. */
+  async startMain(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<RunningStep> {
     const yml = await loadActionYml();
     this.inputs = {};
     for (const [name, spec] of Object.entries(yml.inputs)) {
       if (spec.default !== undefined) this.inputs[name] = String(spec.default);
     }
     Object.assign(this.inputs, inputs);
-    return this.step('main', yml.runs.main, {}, extraEnv);
+    return this.start('main', yml.runs.main, {}, extraEnv);
   }
 
   /** Runs the post entry with the state main saved, as the runner does at the end of the job. */
@@ -109,10 +121,10 @@ export class Job {
     if (!yml.runs.post) throw new Error('action.yml has no post entry');
     const state: Record<string, string> = {};
     for (const [k, v] of Object.entries(main.state)) state[`STATE_${k}`] = v;
-    return this.step('post', yml.runs.post, state, extraEnv);
+    return (await this.start('post', yml.runs.post, state, extraEnv)).done;
   }
 
-  private async step(name: string, entry: string, state: Record<string, string>, extraEnv: Record<string, string>): Promise<StepRun> {
+  private async start(name: string, entry: string, state: Record<string, string>, extraEnv: Record<string, string>): Promise<RunningStep> {
     const id = `${name}-${randomUUID().slice(0, 8)}`;
     const files = {
       GITHUB_OUTPUT: join(this.dir, `${id}.output`),
@@ -138,7 +150,14 @@ export class Job {
       ...state,
       ...extraEnv,
     };
-    const { code, stdout, stderr, elapsedMs } = await runNode(join(ROOT, entry), env, this.stepTimeoutMs);
+    const node = startNode(join(ROOT, entry), env, this.stepTimeoutMs);
+    return { pid: node.pid, signal: (sig) => process.kill(node.pid, sig), done: node.done.then((r) => this.collect(files, r)) };
+  }
+
+  private async collect(
+    files: Record<string, string>,
+    { code, stdout, stderr, elapsedMs }: { code: number | null; stdout: string; stderr: string; elapsedMs: number },
+  ): Promise<StepRun> {
     const raw: Record<string, string> = {};
     for (const [k, f] of Object.entries(files)) raw[k] = await readFile(f, 'utf8');
     const exported = parseCommandFile(raw['GITHUB_ENV'] ?? '');
@@ -159,15 +178,20 @@ export class Job {
   }
 }
 
+interface NodeRun {
+  readonly pid: number;
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string; elapsedMs: number }>;
+}
+
 /** Runs a bundle with this Node; kills it by PID if it outlives the limit. */
-export function runNode(
-  script: string,
-  env: Record<string, string | undefined>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string; elapsedMs: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNode(script: string, env: Record<string, string | undefined>, timeoutMs: number): NodeRun['done'] {
+  return startNode(script, env, timeoutMs).done;
+}
+
+function startNode(script: string, env: Record<string, string | undefined>, timeoutMs: number): NodeRun {
+  const started = performance.now();
+  const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done: NodeRun['done'] = new Promise((resolvePromise, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -180,4 +204,5 @@ export function runNode(
       resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), elapsedMs });
     });
   });
+  return { pid: child.pid!, done };
 }

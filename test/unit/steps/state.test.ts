@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_STATE, encodeState, leavesWork, readState } from '../../../src/steps/state.ts';
+import { EMPTY_STATE, encodeState, leavesWork, readState, stateWriter } from '../../../src/steps/state.ts';
 
 const store = (saved: Record<string, string>) => ({ getState: (name: string) => saved[name] ?? '' });
+const RUN = '0f8e3a52-1b7c-4d2e-9f00-123456789abc';
+const login = { client: 'docker' as const, host: 'us.icr.io', file: '/home/u/.docker/config.json' };
 
 describe('state main hands post', () => {
-  it('round-trips logins, isolation and the earlier-credentials path', () => {
+  it('round-trips the run, logins, groups, isolation, owner and the earlier-credentials path', () => {
     const state = {
       ...EMPTY_STATE,
+      run: RUN,
       logout: false,
       timeoutSeconds: 7,
-      logins: [{ client: 'docker' as const, host: 'us.icr.io', file: '/home/u/.docker/config.json' }],
+      logins: [login, { ...login, host: 'de.icr.io' }],
       isolation: { dir: '/t/i', dockerConfig: '/t/i/docker', authFile: '/t/i/auth.json' },
       earlierPath: '/t/e/credentials.json',
       earlierHosts: ['us.icr.io', 'de.icr.io'],
+      owner: 'a'.repeat(64),
+      groups: [4242, 4343],
     };
     expect(readState(store(encodeState(state)))).toEqual(state);
     expect(leavesWork(state)).toBe(true);
@@ -24,16 +29,53 @@ describe('state main hands post', () => {
     expect(leavesWork(readState(store({})))).toBe(false);
   });
 
+  it('saves one short value per login, once each, so the state grows linearly', () => {
+    const saved: Record<string, string> = {};
+    const writer = stateWriter({ saveState: (n, v) => (saved[n] = v), getState: () => '' });
+    writer.begin(RUN);
+    let written = 0;
+    const sizes: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      writer.login({ ...login, host: `h${i}.icr.io` });
+      writer.login({ ...login, host: `h${i}.icr.io` });
+      written += saved[`login_${i}`]!.length;
+      sizes.push(written);
+    }
+    expect(Object.keys(saved).filter((n) => n.startsWith('login_'))).toHaveLength(300);
+    expect(sizes[299]! / sizes[149]!).toBeLessThan(2.1);
+    expect(readState(store(saved)).logins).toHaveLength(300);
+  });
+
+  it('ignores values main did not write: another run id, junk, a program that is not a client', () => {
+    const saved = encodeState({ ...EMPTY_STATE, run: RUN, logins: [login], groups: [4242] });
+    const injected = {
+      ...saved,
+      login_1: JSON.stringify({ ...login, run: 'someone-elses-run', host: 'evil.example' }),
+      login_2: JSON.stringify({ ...login, run: RUN, client: 'rm' }),
+      pgid_1: 'someone-elses-run:1',
+      pgid_2: `${RUN}:-1`,
+    };
+    const state = readState(store(injected));
+    expect(state.logins).toEqual([login]);
+    expect(state.groups).toEqual([4242]);
+    // Without main's run id nothing is trusted at all.
+    expect(readState(store({ ...injected, run: '' }))).toEqual(EMPTY_STATE);
+    // Once main saw every client end, post kills no group.
+    expect(readState(store({ ...saved, stopped: RUN })).groups).toEqual([]);
+  });
+
   it('ignores junk in every field', () => {
     const state = readState(
       store({
-        logins: '[1, {"client": "docker"}, {"client": "docker", "host": "h"}, {"client": "rm", "host": "h", "file": "/f"}]',
+        run: RUN,
+        login_0: '[1]',
+        login_1: '{"client": "docker", "host": "h"}',
         isolated: '{"dir": 1}',
         timeout: 'soon',
         logout: 'maybe',
+        owner: 'not-a-hash',
       }),
     );
-    expect(state).toEqual(EMPTY_STATE);
-    expect(readState(store({ logins: '{oops' })).logins).toEqual([]);
+    expect(state).toEqual({ ...EMPTY_STATE, run: RUN });
   });
 });

@@ -1,0 +1,42 @@
+// Main's private folder under RUNNER_TEMP: the only folder post ever deletes. Its name carries main's
+// random run id and a marker file inside holds it again, so post can tell the folder is main's own
+// and not a path an earlier step slipped into the state.
+import { realpath, readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, isAbsolute } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { writePrivateFile } from './private-files.ts';
+
+const MARKER = '.icr-login-run';
+
+export const runFolderPath = (runnerTemp: string, run: string): string => join(runnerTemp, `icr-login-${run}`);
+
+/** Creates the folder (0700; it must not exist yet) and its marker. */
+export async function createRunFolder(runnerTemp: string, run: string): Promise<string> {
+  await mkdir(runnerTemp, { recursive: true });
+  const dir = runFolderPath(runnerTemp, run);
+  await mkdir(dir, { mode: 0o700 });
+  await writePrivateFile(join(dir, MARKER), run);
+  return dir;
+}
+
+/** Whether `path` is `dir` or lies inside it, once links are resolved (false when either is missing). */
+export async function liesIn(path: string, dir: string): Promise<boolean> {
+  const [p, d] = await Promise.all([realpath(path).catch(() => ''), realpath(dir).catch(() => '')]);
+  if (!p || !d) return false;
+  const rel = relative(d, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Main's folder for this run, or undefined when it is gone or not provably main's. */
+export async function verifiedRunFolder(runnerTemp: string, run: string): Promise<string | undefined> {
+  const dir = runFolderPath(runnerTemp, run);
+  const real = await realpath(dir).catch(() => '');
+  if (!real || basename(real) !== basename(dir) || !(await liesIn(dirname(real), runnerTemp))) return undefined;
+  const marker = await readFile(join(real, MARKER), 'utf8').catch(() => '');
+  return marker === run ? real : undefined;
+}
+
+/** Whether the run that owns this folder is still under way: main made it and post has not removed it. */
+export async function runIsLive(dir: string, run: string): Promise<boolean> {
+  return (await readFile(join(dir, MARKER), 'utf8').catch(() => '')) === run;
+}
