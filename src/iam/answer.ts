@@ -1,4 +1,4 @@
-// What IAM's token endpoint answers, read into tokens or one clear sentence. Pure.
+// What IAM's token endpoint answers, read into tokens or one clear sentence (docs/icr.md#iams-token-api). Pure.
 import { parseJsonObject } from '../lib/json.ts';
 
 export interface IamTokens {

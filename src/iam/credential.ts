@@ -1,4 +1,4 @@
-// What each auth type hands the clients, and which strings that puts at risk. Pure.
+// What each auth type hands the clients, and which strings that puts at risk (docs/icr.md#usernames). Pure.
 import { UserError } from '../lib/errors.ts';
 import type { IamTokens } from './answer.ts';
 import type { AuthType } from '../inputs/settings.ts';

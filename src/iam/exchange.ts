@@ -1,4 +1,5 @@
-// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole.
+// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
+// (docs/icr.md#iams-token-api).
 import { httpPost } from './http.ts';
 import { UserError } from '../lib/errors.ts';
 import { readIamAnswer, type IamTokens } from './answer.ts';
