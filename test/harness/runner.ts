@@ -1,10 +1,10 @@
 // Runs dist/ the way GitHub's runner does: action.yml defaults, INPUT_* env, the runner's files, then post with STATE_*.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { runClient, type ClientResult } from '../emulator/run-client.ts';
 import { watched } from './watch.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -160,24 +160,6 @@ export class Job {
 }
 
 /** Runs a bundle with this Node; kills it by PID if it outlives the limit. */
-export function runNode(
-  script: string,
-  env: Record<string, string | undefined>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string; elapsedMs: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const elapsedMs = performance.now() - started;
-      resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), elapsedMs });
-    });
-  });
+export function runNode(script: string, env: Record<string, string | undefined>, timeoutMs: number): Promise<ClientResult> {
+  return runClient(process.execPath, [script], { env, timeoutMs });
 }
