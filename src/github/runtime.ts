@@ -1,10 +1,12 @@
 // The GitHub runner as a Runtime, through @actions/core.
 import * as core from '@actions/core';
 import type { Runtime } from '../steps/runtime.ts';
+import { MISSING_KEY_MESSAGE } from './missing-key.ts';
 
 export function toolkitRuntime(): Runtime {
   return {
     env: process.env,
+    missingKeyMessage: MISSING_KEY_MESSAGE,
     getInput: (name) => core.getInput(name),
     mask: (secret) => core.setSecret(secret),
     info: (message) => core.info(message),
