@@ -1,5 +1,6 @@
 // The GitHub runner as a Runtime, through @actions/core.
 import * as core from '@actions/core';
+import { firstLine } from '../lib/errors.ts';
 import type { Runtime } from '../steps/runtime.ts';
 import { MISSING_KEY_MESSAGE } from './missing-key.ts';
 
@@ -26,7 +27,9 @@ export function toolkitRuntime(): Runtime {
         await core.summary.addRaw(markdown, true).write();
       } catch (error) {
         // A summary that cannot be written is no reason to fail a login that worked.
-        core.warning(`Could not write the job summary (${(error as Error).message.split('\n')[0]}).`, { title: 'job summary' });
+        core.warning(`Could not write the job summary (${firstLine(error instanceof Error ? error.message : String(error))}).`, {
+          title: 'job summary',
+        });
       }
     },
   };

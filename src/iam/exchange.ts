@@ -1,7 +1,7 @@
 // The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
 // (docs/icr.md#iams-token-api).
 import { httpPost } from './http.ts';
-import { UserError } from '../lib/errors.ts';
+import { firstLine, UserError } from '../lib/errors.ts';
 import { readIamAnswer, type IamTokens } from './answer.ts';
 import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
 
@@ -20,8 +20,8 @@ function networkCause(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
   const code = e?.cause?.code ?? e?.code;
-  const text = (e?.cause?.message ?? e?.message ?? String(error)).split('\n')[0];
-  return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
+  const text = firstLine(e?.cause?.message ?? e?.message ?? String(error));
+  return code && !text.includes(code) ? `${code} (${text})` : text || 'unknown network error';
 }
 
 const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
