@@ -79,9 +79,10 @@ if (task === 'test' || task === 'bench') {
   }
 }
 
-// 4. The bundles the tests and the local run execute are built from src/ first; tests also type-check, lint and check formatting.
-sh(process.execPath, ['scripts/bundle.mjs']);
-if (task === 'test') {
+// 4. The bundles the local run and the benchmark execute are built from src/ first (the tests' e2e
+// project bundles for itself); tests also type-check, lint and check formatting.
+if (task !== 'test') sh(process.execPath, ['scripts/bundle.mjs']);
+else {
   sh(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
   sh(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
   sh(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']);

@@ -1,4 +1,5 @@
 // A terminal as a Runtime: secrets redacted from every line (scrubbing); state kept in the run's session file.
+import { errnoCode } from '../lib/errors.ts';
 import type { Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
 import { rewriteSession, type Session } from './sessions.ts';
@@ -43,7 +44,7 @@ export function cliRuntime(
         // The login goes on; only `icr-login logout` will not know of it.
         if (!unrecorded)
           err(
-            `warning: could not record this login in ${sessionPath} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); icr-login logout cannot undo it.`,
+            `warning: could not record this login in ${sessionPath} (${errnoCode(error, 'write failed')}); icr-login logout cannot undo it.`,
           );
         unrecorded = true;
       }

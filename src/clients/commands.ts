@@ -1,4 +1,4 @@
-// How each client logs in and out, and how to read what it answers. Pure.
+// How each client logs in and out, and how to read what it answers (docs/icr.md#the-clients). Pure.
 import type { ClientName } from '../inputs/settings.ts';
 
 /** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */

@@ -3,6 +3,7 @@ import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './c
 import type { Credential } from '../iam/credential.ts';
 import { run, type RunResult } from './process.ts';
 import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
+import { msToSeconds } from '../lib/time.ts';
 import type { Outcome } from './plan.ts';
 import type { ClientName } from '../inputs/settings.ts';
 
@@ -34,7 +35,7 @@ export function isTransient(output: string): boolean {
 function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: string, result: RunResult, timeoutMs: number): string {
   if (result.startError) return `${tool.name} ${verb} ${host} could not start ${tool.path} (${result.startError}).`;
   if (result.timedOut) {
-    return `${tool.name} ${verb} ${host} did not finish within ${timeoutMs / 1000} s and was stopped; check that the runner reaches ${host}, or raise input timeout.`;
+    return `${tool.name} ${verb} ${host} did not finish within ${msToSeconds(timeoutMs)} s and was stopped; check that the runner reaches ${host}, or raise input timeout.`;
   }
   return `${tool.name} ${verb} ${host} failed: ${errorLine(result.stderr, result.stdout)}`;
 }

@@ -1,4 +1,4 @@
-// Which credentials file each client reads and writes (docs/icr.md, "The clients"). Pure.
+// Which credentials file each client reads and writes (docs/icr.md#which-file-each-client-reads-and-writes). Pure.
 import { dirname, join } from 'node:path';
 import type { ClientName } from '../inputs/settings.ts';
 
@@ -11,7 +11,7 @@ export interface Platform {
 }
 
 /**
- * The file a client writes its credentials to (ICR.md §4). Logins that write one file must not
+ * The file a client writes its credentials to (docs/icr.md#which-file-each-client-reads-and-writes). Logins that write one file must not
  * run at the same time; logins of different files may.
  */
 export function credentialsFile(client: ClientName, p: Platform): string {

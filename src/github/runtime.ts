@@ -1,11 +1,14 @@
 // The GitHub runner as a Runtime, through @actions/core; every text scrubbed of masked secrets.
 import * as core from '@actions/core';
+import { firstLine } from '../lib/errors.ts';
 import type { Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
+import { MISSING_KEY_MESSAGE } from './missing-key.ts';
 
 export function toolkitRuntime(): Runtime {
   return scrubbing({
     env: process.env,
+    missingKeyMessage: MISSING_KEY_MESSAGE,
     getInput: (name) => core.getInput(name),
     mask: (secret) => core.setSecret(secret),
     info: (message) => core.info(message),
@@ -25,7 +28,9 @@ export function toolkitRuntime(): Runtime {
         await core.summary.addRaw(markdown, true).write();
       } catch (error) {
         // A summary that cannot be written is no reason to fail a login that worked.
-        core.warning(`Could not write the job summary (${(error as Error).message.split('\n')[0]}).`, { title: 'job summary' });
+        core.warning(`Could not write the job summary (${firstLine(error instanceof Error ? error.message : String(error))}).`, {
+          title: 'job summary',
+        });
       }
     },
   });

@@ -1,5 +1,6 @@
-// What IAM's token endpoint answers, read into tokens or one clear sentence. Pure.
+// What IAM's token endpoint answers, read into tokens or one clear sentence (docs/icr.md#iams-token-api). Pure.
 import { parseJsonObject } from '../lib/json.ts';
+import { msToSeconds } from '../lib/time.ts';
 
 export interface IamTokens {
   readonly accessToken: string;
@@ -74,7 +75,7 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     }
     const claims = jwtClaims(accessToken);
     const expiresIn = num(json['expires_in']) ?? 3600;
-    const expiration = num(json['expiration']) ?? num(claims?.['exp']) ?? Math.floor(now / 1000) + expiresIn;
+    const expiration = num(json['expiration']) ?? num(claims?.['exp']) ?? Math.floor(msToSeconds(now)) + expiresIn;
     const refresh = json['refresh_token'];
     const refreshToken = typeof refresh === 'string' && refresh !== '' && refresh !== 'not_supported' ? refresh : undefined;
     return {

@@ -1,5 +1,6 @@
-// What each auth type hands the clients, and which strings that puts at risk. Pure.
+// What each auth type hands the clients, and which strings that puts at risk (docs/icr.md#usernames). Pure.
 import { UserError } from '../lib/errors.ts';
+import { secondsToMs } from '../lib/time.ts';
 import type { IamTokens } from './answer.ts';
 import type { AuthType } from '../inputs/settings.ts';
 
@@ -10,7 +11,7 @@ export interface Credential {
   readonly expiresAt: string | undefined;
 }
 
-const iso = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString();
+const iso = (unixSeconds: number): string => new Date(secondsToMs(unixSeconds)).toISOString();
 
 export function credentialFor(authType: AuthType, apiKey: string, tokens: IamTokens, trustedProfile?: string): Credential {
   switch (authType) {

@@ -1,6 +1,7 @@
-// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole.
+// The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
+// (docs/icr.md#iams-token-api).
 import { httpPost } from './http.ts';
-import { UserError } from '../lib/errors.ts';
+import { firstLine, UserError } from '../lib/errors.ts';
 import { describeFailure, readIamAnswer, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
@@ -23,8 +24,8 @@ function networkCause(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
   const code = e?.cause?.code ?? e?.code;
-  const text = (e?.cause?.message ?? e?.message ?? String(error)).split('\n')[0];
-  return code && !text?.includes(code) ? `${code} (${text})` : (text ?? 'unknown network error');
+  const text = firstLine(e?.cause?.message ?? e?.message ?? String(error));
+  return code && !text.includes(code) ? `${code} (${text})` : text || 'unknown network error';
 }
 
 /** IAM could not be reached at all (refused, reset, DNS, proxy, no answer in time), as opposed to answering badly. */

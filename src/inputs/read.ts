@@ -17,20 +17,12 @@ import { INPUT, type Settings } from './settings.ts';
 
 export type InputReader = (name: string) => string;
 
-export const MISSING_KEY_HELP =
-  'GitHub does not pass secrets to workflows triggered from forks, so guard the step with ' +
-  "`if: github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository`, " +
-  'or set missing-key: skip to build without logging in.';
-
 /**
  * Reads and validates every input. `mask` is called on every secret before anything else happens,
- * so no later message can print one.
+ * so no later message can print one. `missingKeyMessage` is the host's own advice for an empty key
+ * (GitHub's is about forks; the terminal's about environment variables).
  */
-export function readSettings(
-  read: InputReader,
-  mask: (secret: string) => void,
-  missingKeyMessage = `Input api-key is empty. ${MISSING_KEY_HELP}`,
-): Settings {
+export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage: string): Settings {
   const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
   if (apiKey === '' && missingKey === 'fail') {

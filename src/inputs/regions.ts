@@ -1,4 +1,4 @@
-// The ICR regions and their registry domains (ICR.md §2). Pure: no I/O.
+// The ICR regions and their registry domains (docs/icr.md#domains). Pure: no I/O.
 import { UserError } from '../lib/errors.ts';
 import { didYouMean, quote } from '../lib/text.ts';
 

@@ -1,4 +1,5 @@
 // When to try a request again, and how long to wait first. Pure.
+import { secondsToMs } from './time.ts';
 export interface RetryPolicy {
   /** Retries after the first try. */
   readonly retries: number;
@@ -34,7 +35,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function retryAfter(header: string | undefined, capMs: number, now: number = Date.now()): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
   const v = header.trim();
-  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now;
+  const ms = /^\d+(\.\d+)?$/.test(v) ? secondsToMs(Number(v)) : Date.parse(v) - now;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(capMs, Math.max(0, Math.round(ms)));
 }

@@ -2,7 +2,7 @@
 export interface Runtime {
   readonly env: NodeJS.ProcessEnv;
   /** How to tell this host's user that no API key arrived, when that is an error. */
-  readonly missingKeyMessage?: string;
+  readonly missingKeyMessage: string;
   getInput(name: string): string;
   /** Hides a secret from every later line of output. Call before the secret can be printed. */
   mask(secret: string): void;

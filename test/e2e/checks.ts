@@ -22,6 +22,9 @@ export async function expectNoLeaks(emu: Emulator, job: Job, steps: readonly Ste
   for (const s of steps) expect(`${s.stdout}\n${s.stderr}`).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m); // no stack trace
 }
 
+/** How many requests IAM has answered so far: a test compares two counts. */
+export const iamCalls = (emu: Emulator): number => emu.requests.filter((r) => r.server === 'iam').length;
+
 let image: Promise<{ dir: string; ref: string }> | undefined;
 /** One small OCI image per test file, pushed by every test that needs one. */
 export function testImage(): Promise<{ dir: string; ref: string }> {

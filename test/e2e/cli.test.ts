@@ -1,10 +1,11 @@
 // The CLI as other CI systems run it: a process, the key from the environment or stdin, real clients.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { runClient, type ClientResult } from '../emulator/run-client.ts';
 import { startConnectProxy } from '../harness/connect-proxy.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
@@ -22,38 +23,12 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI; every run is checked for leaks and stack traces. */
-async function cli(machine: Machine, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliRun> {
-  const run = await runCli(machine, args, env, stdin);
+async function cli(machine: Machine, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<ClientResult> {
+  const run = await runClient(CLI_NODE, [join(ROOT, 'dist', 'cli.js'), ...args], { env: { ...machine.env, ...env }, input: stdin });
   expect(leaksIn(`${run.stdout}\n${run.stderr}`, secretForms(emu.secrets(), [emu.profileId]))).toEqual([]);
   expect(run.stderr).not.toMatch(/^\s+at /m);
   return run;
-}
-
-function runCli(machine: Machine, args: string[], env: Record<string, string>, stdin: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLI_NODE, [join(ROOT, 'dist', 'cli.js'), ...args], {
-      env: { ...machine.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
 }
 
 const target = (): string[] => ['--registry', emu.host, '--iam-endpoint', emu.iamUrl];

@@ -1,9 +1,8 @@
 // Every bad input and failure: one clear line, no stack trace, no secret, and post cleans up what did log in.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { freePort, startEmulator, type Emulator } from '../emulator/index.ts';
 import type { StepRun } from '../harness/runner.ts';
-import { emulatorInputs, expectNoLeaks, newJob, newMachine, pathWith, readAuths } from './checks.ts';
+import { emulatorInputs, expectNoLeaks, iamCalls, newJob, newMachine, pathWith, readAuths } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -18,16 +17,6 @@ function oneError(step: StepRun): string {
   expect(errors).toHaveLength(1);
   expect(step.stdout + step.stderr).not.toMatch(/^\s+at /m);
   return errors[0]!;
-}
-
-const iamCalls = (): number => emu.requests.filter((r) => r.server === 'iam').length;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 describe('failures', () => {
@@ -59,12 +48,12 @@ describe('failures', () => {
   it('missing-key: skip warns, logs nothing in and says logged-in=false', async () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
-    const before = iamCalls();
+    const before = iamCalls(emu);
     const main = await job.main(emulatorInputs(emu, { 'api-key': '  ', 'missing-key': 'skip' }));
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/^::warning title=api-key::Input api-key is empty and missing-key is skip/m);
     expect(main.outputs['logged-in']).toBe('false');
-    expect(iamCalls()).toBe(before);
+    expect(iamCalls(emu)).toBe(before);
     const post = await job.post(main);
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('Nothing to log out.');
@@ -119,10 +108,10 @@ describe('failures', () => {
 
   it('an unknown region: names it, suggests the nearest, lists the valid ones, before asking IAM', async () => {
     const job = await newJob(await newMachine(emu));
-    const before = iamCalls();
+    const before = iamCalls(emu);
     const main = await job.main({ 'api-key': emu.keys.user.key, region: 'us-south eu-dee', 'iam-endpoint': emu.iamUrl });
     expect(oneError(main)).toContain('Unknown region "eu-dee". Did you mean "eu-de"? Valid regions: global, ap-north, jp-tok,');
-    expect(iamCalls()).toBe(before);
+    expect(iamCalls(emu)).toBe(before);
   });
 
   it('an unknown client', async () => {

@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { startConnectProxy, type ConnectProxy } from '../harness/connect-proxy.ts';
 import type { StepRun } from '../harness/runner.ts';
 import { installSpy } from '../harness/spy.ts';
-import { emulatorInputs, expectNoLeaks, newJob, newMachine } from './checks.ts';
+import { emulatorInputs, expectNoLeaks, iamCalls, newJob, newMachine } from './checks.ts';
 
 let emu: Emulator;
 let proxy: ConnectProxy;
@@ -18,16 +18,14 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-const iamCalls = (): number => emu.requests.filter((r) => r.server === 'iam').length;
-
 async function step(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<{ main: StepRun; calls: number }> {
-  const before = iamCalls();
+  const before = iamCalls(emu);
   const machine = await newMachine(emu);
   const job = await newJob(machine, env);
   const main = await job.main(emulatorInputs(emu, { clients: 'skopeo', ...inputs }));
   const post = await job.post(main);
   await expectNoLeaks(emu, job, [main, post]);
-  return { main, calls: iamCalls() - before };
+  return { main, calls: iamCalls(emu) - before };
 }
 
 const errorLine = (s: StepRun): string => s.stdout.split('\n').find((l) => l.startsWith('::error')) ?? '';

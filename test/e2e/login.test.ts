@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { installSpy } from '../harness/spy.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { emulatorInputs, exec, expectNoLeaks, expectPushRefused, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
+import { emulatorInputs, exec, expectNoLeaks, expectPushRefused, iamCalls, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
 
 const CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 const USERNAME = { apikey: 'iamapikey', bearer: 'iambearer', refresh: 'iamrefresh' } as const;
@@ -68,11 +68,10 @@ describe('every client at once', () => {
   it('logs all four into two hosts in one step with one IAM exchange, and out again in post', async () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
-    const iamCalls = (): number => emu.requests.filter((r) => r.server === 'iam').length;
-    const before = iamCalls();
+    const before = iamCalls(emu);
     const main = await job.main(emulatorInputs(emu, { clients: 'docker podman buildah skopeo' }));
     expect(main.code).toBe(0);
-    expect(iamCalls() - before).toBe(1);
+    expect(iamCalls(emu) - before).toBe(1);
     expect(main.outputs['clients']).toBe('docker,podman,buildah,skopeo');
     expect(Object.keys(main.state).filter((n) => n.startsWith('login_'))).toHaveLength(8);
     // skopeo (the quickest) writes the file the containers tools share; podman and buildah confirm they see it.

@@ -21,6 +21,7 @@ import { sendJson } from './http-util.ts';
 export type { ApiKeyRecord, Emulator, EmulatorOptions, Fault, FaultTarget, RequestRecord } from './types.ts';
 export { writeOciImage } from './oci.ts';
 export { decodeJwtPayload } from './jwt.ts';
+export { freePort } from './registry-process.ts';
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const useRegistry = opts.registry ?? true;

@@ -1,5 +1,5 @@
-// Runs a container CLI (podman, docker, skopeo, …) with stdin input and a clean env,
-// capturing output; on timeout it kills that child by PID so no process outlives a test.
+// Runs a program (a container CLI, or a bundle of ours under Node) with stdin input and a clean env,
+// capturing output and wall time; the one spawn-and-capture of the test bed; on timeout it kills that child by PID so no process outlives a test.
 import { spawn } from 'node:child_process';
 
 export interface ClientResult {
@@ -7,10 +7,12 @@ export interface ClientResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Wall time from spawn to exit. */
+  elapsedMs: number;
 }
 
 export interface RunOptions {
-  env: Record<string, string>;
+  env: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
   cwd?: string;
@@ -18,6 +20,7 @@ export interface RunOptions {
 
 export function runClient(command: string, args: string[], options: RunOptions): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -32,7 +35,7 @@ export function runClient(command: string, args: string[], options: RunOptions):
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, elapsedMs: performance.now() - started });
     });
     child.stdin.on('error', () => undefined); // the client may exit before reading stdin
     child.stdin.end(options.input ?? '');

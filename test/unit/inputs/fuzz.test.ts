@@ -142,6 +142,7 @@ describe('fuzzing all inputs together', () => {
           readSettings(
             (n) => inputs[n] ?? '',
             (s) => masked.push(s),
+            'No API key.',
           ),
         JSON.stringify(inputs),
       );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findRegion, REGIONS, REGION_NAMES, resolveRegions } from '../../../src/inputs/regions.ts';
 
-// Every row of ICR.md §2, written out again here so a typo in the table cannot pass.
+// Every row of docs/icr.md#domains, written out again here so a typo in the table cannot pass.
 const TABLE: [string, string | undefined, string, string][] = [
   ['global', undefined, 'icr.io', 'private.icr.io'],
   ['ap-north', 'jp-tok', 'jp.icr.io', 'private.jp.icr.io'],

@@ -7,6 +7,7 @@ function recorder(): { rt: Runtime; written: string[] } {
   const put = (...parts: (string | undefined)[]): void => void written.push(parts.filter((p) => p !== undefined).join(' | '));
   const rt: Runtime = {
     env: {},
+    missingKeyMessage: 'no key',
     getInput: () => '',
     mask: () => {},
     info: (m) => put(m),

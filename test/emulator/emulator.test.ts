@@ -5,11 +5,11 @@ import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, writeOciImage, decodeJwtPayload } from './emulator/index.ts';
-import type { Emulator } from './emulator/index.ts';
-import { httpsRequest, basic } from './emulator/https-request.ts';
-import type { HttpsResponse } from './emulator/https-request.ts';
-import { runClient } from './emulator/run-client.ts';
+import { startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
+import type { Emulator } from './index.ts';
+import { httpsRequest, basic } from './https-request.ts';
+import type { HttpsResponse } from './https-request.ts';
+import { runClient } from './run-client.ts';
 
 const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
 const REFUSED = 'The login credentials are not valid, or your IBM Cloud account is not active.';
