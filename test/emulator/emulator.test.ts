@@ -5,11 +5,11 @@ import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, writeOciImage, decodeJwtPayload } from './emulator/index.ts';
-import type { Emulator } from './emulator/index.ts';
-import { httpsRequest, basic } from './emulator/https-request.ts';
-import type { HttpsResponse } from './emulator/https-request.ts';
-import { runClient } from './emulator/run-client.ts';
+import { startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
+import type { Emulator } from './index.ts';
+import { httpsRequest, basic } from './https-request.ts';
+import type { HttpsResponse } from './https-request.ts';
+import { runClient } from './run-client.ts';
 
 const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
 const REFUSED = 'The login credentials are not valid, or your IBM Cloud account is not active.';
@@ -175,7 +175,11 @@ describe('emulated ICR token service (registry: false)', () => {
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(Array.isArray(header.x5c) && header.x5c.length === 1).toBe(true);
     const claims = decodeJwtPayload(token);
-    expect(claims).toMatchObject({ iss: 'icr-emulator', aud: 'registry', access: [{ type: 'repository', name: 'ns/img', actions }] });
+    expect(claims).toMatchObject({
+      iss: 'icr-emulator/us-south',
+      aud: 'registry',
+      access: [{ type: 'repository', name: 'ns/img', actions }],
+    });
     for (const claim of ['sub', 'exp', 'nbf', 'iat', 'jti']) expect(claims).toHaveProperty(claim);
     expect(emu.secrets()).toContain(token);
     return token;
@@ -235,17 +239,17 @@ describe('emulated ICR token service (registry: false)', () => {
     await expectRefused(await client.token('iamapikey', emu.unknownKey, undefined, second), second);
   });
 
-  it('grants every scope asked for, and none when docker login asks without scope', async () => {
+  it('grants every scope the key’s role allows, and none when docker login asks without scope', async () => {
     const client = clientFor(emu, ca);
     const res = await client.token(
       'iamapikey',
       emu.keys.service.key,
-      'service=registry&scope=repository:a/b:pull&scope=repository:c/d:push,pull',
+      'service=registry&scope=repository:ns/b:pull&scope=repository:ns/d:push,pull',
     );
     expect(res.status).toBe(200);
     expect(decodeJwtPayload(String(json(res).token)).access).toEqual([
-      { type: 'repository', name: 'a/b', actions: ['pull'] },
-      { type: 'repository', name: 'c/d', actions: ['push', 'pull'] },
+      { type: 'repository', name: 'ns/b', actions: ['pull'] },
+      { type: 'repository', name: 'ns/d', actions: ['push', 'pull'] },
     ]);
     const login = await client.token(
       'iamapikey',
@@ -263,19 +267,6 @@ describe('emulated ICR token service (registry: false)', () => {
       body: 'grant_type=password&username=iamapikey&password=x&service=registry',
     });
     expect(res.status).toBe(405);
-  });
-
-  it('answers the /api/v1/quotas access check by account', async () => {
-    const iam = await accessToken(emu, ca, emu.keys.service.key);
-    const quotas = (account: string, token = String(iam.access_token)) =>
-      httpsRequest(`https://${emu.host}/api/v1/quotas`, { ca, headers: { Authorization: `Bearer ${token}`, Account: account } });
-    const ok = await quotas(emu.keys.service.accountId);
-    expect(ok.status).toBe(200);
-    expect(json(ok)).toHaveProperty('limits');
-    const wrong = await quotas('0'.repeat(32));
-    expect(wrong.status).toBe(403);
-    expect(json(wrong).code).toBe('CRG0014E');
-    expect((await quotas(emu.keys.service.accountId, 'garbage')).status).toBe(401);
   });
 
   it('answers the /v2/ ping itself: challenge without a token, 200 with one, 404 elsewhere', async () => {
@@ -361,7 +352,7 @@ describe('emulated IAM token expiry', () => {
   });
 });
 
-describe('real clients against the emulator (registry: true)', { timeout: 60_000 }, () => {
+describe('real clients against the emulator (registry: true, two regions)', { timeout: 60_000 }, () => {
   let emu: Emulator;
   let env: Record<string, string>;
   let runtimeDir: string;
@@ -425,7 +416,7 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(tokenCalls.some((r) => r.method === 'POST')).toBe(false);
   });
 
-  it('pushes with skopeo through one host, inspects and pulls through the other', async () => {
+  it('pushes with skopeo to one region, inspects and pulls it there; the other region has no such image', async () => {
     const image = await writeOciImage(await tempDir('emu-oci-'), 'latest', { layerBytes: 4 * 1024 * 1024 });
     expect(image.ref).toBe(`oci:${image.dir}:latest`);
     const key = emu.keys.service.key;
@@ -435,8 +426,7 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
 
-    const second = emu.hosts[1] ?? '';
-    const inspect = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`], { env });
+    const inspect = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${emu.host}/ns/img:1`], { env });
     expect(inspect.code).toBe(0);
     const info = JSON.parse(inspect.stdout) as { RepoTags: string[]; Layers: string[]; Digest: string };
     expect(info.RepoTags).toEqual(['1']);
@@ -444,14 +434,21 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     const outDir = await tempDir('emu-pulled-');
     const pull = await runClient(
       'skopeo',
-      ['copy', '--src-creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`, `oci:${outDir}:back`],
-      { env },
+      ['copy', '--src-creds', `iamapikey:${key}`, `docker://${emu.host}/ns/img:1`, `oci:${outDir}:back`],
+      {
+        env,
+      },
     );
     expect(pull.code).toBe(0);
     const pulled = JSON.parse(await readFile(join(outDir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     expect(pulled.manifests[0]?.digest).toBe(info.Digest);
     const layer = (info.Layers[0] ?? '').replace('sha256:', '');
     expect((await stat(join(outDir, 'blobs/sha256', layer))).size).toBeGreaterThan(4 * 1024 * 1024);
+
+    // Same namespace name, same key, other region: a registry of its own, which never saw the image.
+    const elsewhere = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${emu.hosts[1]}/ns/img:1`], { env });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/manifest unknown/);
 
     const denied = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${emu.unknownKey}`, `docker://${emu.host}/ns/img:1`], {
       env,
@@ -468,16 +465,17 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
       { env },
     );
     expect(push.code).toBe(1);
-    expect(push.stderr).toMatch(/denied|unauthorized/);
+    expect(push.stderr).toContain('denied: You are not authorized to access the specified resource.');
   });
 
-  it('stop() ends docker-registry by PID and removes its work dir', async () => {
-    const own = await startEmulator();
-    const pid = own.registryPid ?? -1;
-    expect(pidAlive(pid)).toBe(true);
+  it('stop() ends every region’s docker-registry by PID and removes its work dir', async () => {
+    const own = await startEmulator({ regions: ['us-south', 'jp-tok'] });
+    expect(own.registryPids).toHaveLength(2);
+    expect(own.registryPid).toBe(own.registryPids[0]);
+    for (const pid of own.registryPids) expect(pidAlive(pid)).toBe(true);
     const dir = join(own.caFile, '..');
     await own.stop();
-    expect(pidAlive(pid)).toBe(false);
+    for (const pid of own.registryPids) expect(pidAlive(pid)).toBe(false);
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 });
