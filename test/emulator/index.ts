@@ -13,7 +13,7 @@ import { IcrApi } from './icr-api.ts';
 import { FaultQueue } from './faults.ts';
 import { createRecordingServer, listenHttps } from './servers.ts';
 import type { Listening, ServerContext } from './servers.ts';
-import { DEFAULT_REGIONS, Region } from './regions.ts';
+import { Region, regionNames } from './regions.ts';
 import { listenRegion } from './region-host.ts';
 import { startRegistry } from './registry-process.ts';
 import type { RegistryProcess } from './registry-process.ts';
@@ -27,20 +27,6 @@ export { APIKEY_GRANT, ASSUME_GRANT } from './iam.ts';
 
 /** Every region gets this namespace of the main account, so a default key can push to `ns/…` anywhere. */
 export const DEFAULT_NAMESPACE = 'ns';
-
-function regionNames(opts: EmulatorOptions): string[] {
-  if (opts.regions) {
-    if (opts.regions.length === 0 || new Set(opts.regions).size !== opts.regions.length) {
-      throw new Error(`regions must be distinct names, at least one: ${opts.regions.join(',')}`);
-    }
-    return opts.regions;
-  }
-  const count = opts.hostCount ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > DEFAULT_REGIONS.length) {
-    throw new Error(`hostCount must be an integer from 1 to ${DEFAULT_REGIONS.length}, got ${count}`);
-  }
-  return DEFAULT_REGIONS.slice(0, count);
-}
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const names = regionNames(opts);

@@ -1,6 +1,6 @@
 // One ICR region: its host, its namespaces (unique in the region across accounts) and quotas per account.
 // Each region has its own registry process and storage, so an image pushed to one is not in another.
-import type { AddNamespaceOptions, NamespaceRecord, Quota, QuotaFigures } from './types.ts';
+import type { AddNamespaceOptions, EmulatorOptions, NamespaceRecord, Quota, QuotaFigures } from './types.ts';
 
 export const DEFAULT_REGIONS = ['us-south', 'eu-de', 'eu-gb', 'jp-tok', 'au-syd'];
 /** ICR allows this many namespaces per account in each region. */
@@ -48,3 +48,18 @@ export class Region {
 
 /** The repository's namespace: the first path element of `ns/img` (ICR repositories are always ns/…). */
 export const namespaceOf = (repository: string): string => repository.split('/')[0] ?? '';
+
+/** The regions to emulate: `regions` as given, or the first `hostCount` of DEFAULT_REGIONS. */
+export function regionNames(opts: EmulatorOptions): string[] {
+  if (opts.regions) {
+    if (opts.regions.length === 0 || new Set(opts.regions).size !== opts.regions.length) {
+      throw new Error(`regions must be distinct names, at least one: ${opts.regions.join(',')}`);
+    }
+    return opts.regions;
+  }
+  const count = opts.hostCount ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > DEFAULT_REGIONS.length) {
+    throw new Error(`hostCount must be an integer from 1 to ${DEFAULT_REGIONS.length}, got ${count}`);
+  }
+  return DEFAULT_REGIONS.slice(0, count);
+}
