@@ -102,20 +102,10 @@ function claimsOf(subject: Subject): Record<string, unknown> {
         email: subject.name,
       };
     case 'serviceid':
-      return {
-        ...base,
-        realmid: 'iam',
-        identifier: subject.iamId.replace(/^iam-/, ''),
-        sub: subject.iamId.replace(/^iam-/, ''),
-        sub_type: 'ServiceId',
-      };
-    case 'profile':
-      return {
-        ...base,
-        realmid: 'iam',
-        identifier: subject.iamId.replace(/^iam-/, ''),
-        sub: subject.iamId.replace(/^iam-/, ''),
-        sub_type: 'Profile',
-      };
+    case 'profile': {
+      // IAM-realm subjects: `sub` is the iam_id without its `iam-` prefix (ServiceId-…, Profile-…).
+      const sub = subject.iamId.replace(/^iam-/, '');
+      return { ...base, realmid: 'iam', identifier: sub, sub, sub_type: subject.kind === 'profile' ? 'Profile' : 'ServiceId' };
+    }
   }
 }
