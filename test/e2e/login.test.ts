@@ -4,14 +4,27 @@ import { availableParallelism } from 'node:os';
 import { installSpy } from '../harness/spy.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { emulatorInputs, exec, expectNoLeaks, expectPushRefused, iamCalls, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
+import {
+  emulatorInputs,
+  exec,
+  expectNoLeaks,
+  expectPushRefused,
+  iamCalls,
+  newJob,
+  newMachine,
+  pushAndPull,
+  readAuths,
+  testImage,
+} from './checks.ts';
 
 const CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 const USERNAME = { apikey: 'iamapikey', bearer: 'iambearer', refresh: 'iamrefresh' } as const;
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ hostCount: 2, refreshTokens: true });
+  // Two regions (two registries). refreshTokens: IAM issues API-key grants real refresh tokens, as it
+  // does only for registered clients today: auth-type refresh needs one (failures.test.ts covers the default).
+  emu = await startEmulator({ regions: ['us-south', 'eu-de'], refreshTokens: true });
 });
 afterAll(() => emu?.stop());
 
@@ -46,9 +59,14 @@ describe.each(['apikey', 'bearer', 'refresh'] as const)('auth-type %s', (authTyp
 
     await pushAndPull(machine, file, emu.hosts[1]!, `ns/${client}-${authType}:1`);
     if (client === 'docker') {
-      const { stdout } = await exec('docker', ['manifest', 'inspect', '--insecure', `${emu.hosts[0]}/ns/${client}-${authType}:1`], {
+      // Regions are separate registries: docker itself reads what it stored for the other host, where
+      // that image is first copied (an image pushed to one region is not in another).
+      const image = `${emu.hosts[0]}/ns/${client}-${authType}:1`;
+      const { ref } = await testImage();
+      await exec('skopeo', ['copy', '--authfile', file, ref, `docker://${image}`], { env: machine.env });
+      const { stdout } = await exec('docker', ['manifest', 'inspect', '--insecure', image], {
         env: machine.env,
-      }).catch(async () => exec('docker', ['manifest', 'inspect', `${emu.hosts[0]}/ns/${client}-${authType}:1`], { env: machine.env }));
+      }).catch(async () => exec('docker', ['manifest', 'inspect', image], { env: machine.env }));
       expect(stdout).toMatch(/schemaVersion/);
     }
 

@@ -1,5 +1,6 @@
-// Runs the emulator until SIGINT/SIGTERM: `node test/emulator/cli.ts [--no-registry] [--hosts N] [--refresh-tokens]`.
-// Prints one JSON line {hosts, iamUrl, caFile, keys, profileId} on stdout once ready.
+// Runs the emulator until SIGINT/SIGTERM:
+//   node test/emulator/cli.ts [--no-registry] [--regions us-south,eu-de | --hosts N] [--refresh-tokens]
+// Prints one JSON line {regions, hosts, iamUrl, caFile, accounts, keys, profileId} on stdout once ready.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.ts';
 
@@ -7,6 +8,7 @@ const { values } = parseArgs({
   options: {
     'no-registry': { type: 'boolean', default: false },
     hosts: { type: 'string', default: '1' },
+    regions: { type: 'string' },
     'refresh-tokens': { type: 'boolean', default: false },
   },
   strict: true,
@@ -18,9 +20,14 @@ if (!Number.isInteger(hostCount) || hostCount < 1) {
   process.exit(2);
 }
 
-const emulator = await startEmulator({ registry: !values['no-registry'], hostCount, refreshTokens: values['refresh-tokens'] });
-const { hosts, iamUrl, caFile, keys, profileId } = emulator;
-process.stdout.write(`${JSON.stringify({ hosts, iamUrl, caFile, keys, profileId })}\n`);
+const emulator = await startEmulator({
+  registry: !values['no-registry'],
+  hostCount,
+  ...(values.regions ? { regions: values.regions.split(',') } : {}),
+  refreshTokens: values['refresh-tokens'],
+});
+const { regions, hosts, iamUrl, caFile, accounts, keys, profileId } = emulator;
+process.stdout.write(`${JSON.stringify({ regions, hosts, iamUrl, caFile, accounts, keys, profileId })}\n`);
 
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals): void => {

@@ -1,85 +1,28 @@
 // Proves the ICR/IAM emulator itself: IAM and token-service answers over real HTTPS, and real
 // clients (podman, buildah, docker, skopeo) logging in, pushing and pulling through it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
+import { APIKEY_GRANT, startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
 import type { Emulator } from './index.ts';
-import { httpsRequest, basic } from './https-request.ts';
+import { httpsRequest } from './https-request.ts';
 import type { HttpsResponse } from './https-request.ts';
 import { runClient } from './run-client.ts';
-
-const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
-const REFUSED = 'The login credentials are not valid, or your IBM Cloud account is not active.';
-
-const tempDirs: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-const json = (res: HttpsResponse): Record<string, unknown> => JSON.parse(res.body) as Record<string, unknown>;
-const headerOf = (res: HttpsResponse, name: string): string => String(res.headers[name] ?? '');
-
-function jwtHeader(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Thin client for one emulator: IAM form posts and token-service GETs with Basic auth. */
-function clientFor(emu: Emulator, ca: string) {
-  return {
-    iam: (form: Record<string, string>, method = 'POST', path = '/identity/token') =>
-      httpsRequest(`${emu.iamUrl}${path}`, {
-        ca,
-        method,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: method === 'POST' ? new URLSearchParams(form).toString() : undefined,
-      }),
-    token: (
-      username: string | undefined,
-      password: string,
-      query = 'service=registry&scope=repository:ns/img:pull,push',
-      host = emu.host,
-    ) =>
-      httpsRequest(`https://${host}/oauth/token?${query}`, {
-        ca,
-        headers: username === undefined ? {} : { Authorization: basic(username, password) },
-      }),
-  };
-}
-
-async function accessToken(emu: Emulator, ca: string, key: string): Promise<Record<string, unknown>> {
-  const res = await clientFor(emu, ca).iam({ grant_type: APIKEY_GRANT, apikey: key });
-  expect(res.status).toBe(200);
-  return json(res);
-}
+import { REFUSED, clientFor, headerOf, iamToken, json, jwtHeader, pidAlive, tempDir } from './test-client.ts';
+import type { Client } from './test-client.ts';
 
 describe('emulated IAM', () => {
   let emu: Emulator;
-  let ca: string;
+  let client: Client;
   beforeAll(async () => {
     emu = await startEmulator({ registry: false });
-    ca = await readFile(emu.caFile, 'utf8');
+    client = await clientFor(emu);
   }, 30_000);
   afterAll(() => emu?.stop());
 
   it('issues an access token for a user API key, shaped like IAM', async () => {
-    const res = await clientFor(emu, ca).iam({ grant_type: APIKEY_GRANT, apikey: emu.keys.user.key, response_type: 'cloud_iam' });
+    const res = await client.iam({ grant_type: APIKEY_GRANT, apikey: emu.keys.user.key, response_type: 'cloud_iam' });
     expect(res.status).toBe(200);
     expect(headerOf(res, 'content-type')).toMatch(/^application\/json/);
     const body = json(res);
@@ -103,13 +46,13 @@ describe('emulated IAM', () => {
   });
 
   it('marks service ID tokens as ServiceId and gives them no ims_user_id', async () => {
-    const body = await accessToken(emu, ca, emu.keys.service.key);
+    const body = await iamToken(client, emu.keys.service.key);
     expect(body).not.toHaveProperty('ims_user_id');
     expect(decodeJwtPayload(String(body.access_token))).toMatchObject({ sub_type: 'ServiceId', iam_id: emu.keys.service.iamId });
   });
 
   it('answers BXNIM0415E for an unknown API key', async () => {
-    const res = await clientFor(emu, ca).iam({ grant_type: APIKEY_GRANT, apikey: emu.unknownKey });
+    const res = await client.iam({ grant_type: APIKEY_GRANT, apikey: emu.unknownKey });
     expect(res.status).toBe(400);
     expect(headerOf(res, 'content-type')).toMatch(/^application\/json/);
     const body = json(res);
@@ -120,26 +63,28 @@ describe('emulated IAM', () => {
   });
 
   it('answers BXNIM0109E when the API key is missing', async () => {
-    const res = await clientFor(emu, ca).iam({ grant_type: APIKEY_GRANT });
+    const res = await client.iam({ grant_type: APIKEY_GRANT });
     expect(res.status).toBe(400);
     expect(json(res)).toMatchObject({ errorCode: 'BXNIM0109E', errorMessage: 'Property missing or empty.' });
   });
 
   it('answers BXNIM0104E for an unsupported grant type', async () => {
-    const res = await clientFor(emu, ca).iam({ grant_type: 'password', apikey: emu.keys.user.key });
+    const res = await client.iam({ grant_type: 'password', apikey: emu.keys.user.key });
     expect(res.status).toBe(400);
     expect(json(res).errorCode).toBe('BXNIM0104E');
   });
 
   it('answers BXNIM0408E for a refresh token it did not issue (it issues none by default)', async () => {
-    const res = await clientFor(emu, ca).iam({ grant_type: 'refresh_token', refresh_token: 'not_supported' });
+    const res = await client.iam({ grant_type: 'refresh_token', refresh_token: 'not_supported' });
     expect(res.status).toBe(400);
     expect(json(res).errorCode).toBe('BXNIM0408E');
   });
 
   it('answers 404 JSON for a wrong method or path', async () => {
-    const client = clientFor(emu, ca);
-    for (const res of [await client.iam({}, 'GET'), await client.iam({ grant_type: APIKEY_GRANT }, 'POST', '/identity/other')]) {
+    for (const res of [
+      await client.iam({}, { method: 'GET' }),
+      await client.iam({ grant_type: APIKEY_GRANT }, { path: '/identity/other' }),
+    ]) {
       expect(res.status).toBe(404);
       expect(headerOf(res, 'content-type')).toMatch(/^application\/json/);
       expect(json(res)).toHaveProperty('errorCode');
@@ -156,10 +101,12 @@ describe('emulated IAM', () => {
 
 describe('emulated ICR token service (registry: false)', () => {
   let emu: Emulator;
+  let client: Client;
   let ca: string;
   beforeAll(async () => {
     emu = await startEmulator({ registry: false, refreshTokens: true, hostCount: 2 });
-    ca = await readFile(emu.caFile, 'utf8');
+    client = await clientFor(emu);
+    ca = client.ca;
   }, 30_000);
   afterAll(() => emu?.stop());
 
@@ -175,7 +122,11 @@ describe('emulated ICR token service (registry: false)', () => {
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(Array.isArray(header.x5c) && header.x5c.length === 1).toBe(true);
     const claims = decodeJwtPayload(token);
-    expect(claims).toMatchObject({ iss: 'icr-emulator', aud: 'registry', access: [{ type: 'repository', name: 'ns/img', actions }] });
+    expect(claims).toMatchObject({
+      iss: 'icr-emulator/us-south',
+      aud: 'registry',
+      access: [{ type: 'repository', name: 'ns/img', actions }],
+    });
     for (const claim of ['sub', 'exp', 'nbf', 'iat', 'jti']) expect(claims).toHaveProperty(claim);
     expect(emu.secrets()).toContain(token);
     return token;
@@ -188,44 +139,43 @@ describe('emulated ICR token service (registry: false)', () => {
   }
 
   it('accepts iamapikey with a known API key', async () => {
-    await expectGranted(await clientFor(emu, ca).token('iamapikey', emu.keys.user.key));
+    await expectGranted(await client.token('iamapikey', emu.keys.user.key));
   });
 
   it('grants a reader key pull only', async () => {
-    await expectGranted(await clientFor(emu, ca).token('iamapikey', emu.keys.reader?.key ?? ''), ['pull']);
+    await expectGranted(await client.token('iamapikey', emu.keys.reader?.key ?? ''), ['pull']);
   });
 
   it('accepts iambearer with an IAM access token, refuses a forged one', async () => {
-    const iam = await accessToken(emu, ca, emu.keys.service.key);
+    const iam = await iamToken(client, emu.keys.service.key);
     const token = String(iam.access_token);
-    await expectGranted(await clientFor(emu, ca).token('iambearer', token));
+    await expectGranted(await client.token('iambearer', token));
     const [head, , sig] = token.split('.');
     const forgedBody = Buffer.from(JSON.stringify({ ...decodeJwtPayload(token), exp: 4102444800 })).toString('base64url');
-    await expectRefused(await clientFor(emu, ca).token('iambearer', `${head}.${forgedBody}.${sig}`));
+    await expectRefused(await client.token('iambearer', `${head}.${forgedBody}.${sig}`));
   });
 
   it('accepts iamrefresh with an IAM refresh token, and IAM exchanges it too', async () => {
-    const iam = await accessToken(emu, ca, emu.keys.user.key);
+    const iam = await iamToken(client, emu.keys.user.key);
     const refresh = String(iam.refresh_token);
     expect(refresh).not.toBe('not_supported');
     expect(iam.refresh_token_expiration).toBeTypeOf('number');
     expect(emu.secrets()).toContain(refresh);
-    await expectGranted(await clientFor(emu, ca).token('iamrefresh', refresh));
-    await expectRefused(await clientFor(emu, ca).token('iamrefresh', `${refresh}x`));
-    const again = await clientFor(emu, ca).iam({ grant_type: 'refresh_token', refresh_token: refresh });
+    await expectGranted(await client.token('iamrefresh', refresh));
+    await expectRefused(await client.token('iamrefresh', `${refresh}x`));
+    const again = await client.iam({ grant_type: 'refresh_token', refresh_token: refresh });
     expect(again.status).toBe(200);
     expect(decodeJwtPayload(String(json(again).access_token)).iam_id).toBe(emu.keys.user.iamId);
   });
 
   it('accepts a trusted profile with a trusted service ID key, not with a user key', async () => {
     expect(emu.profileId).toMatch(/^Profile-[0-9a-f-]{36}$/);
-    await expectGranted(await clientFor(emu, ca).token(emu.profileId, emu.keys.service.key));
-    await expectRefused(await clientFor(emu, ca).token(emu.profileId, emu.keys.user.key));
-    await expectRefused(await clientFor(emu, ca).token('Profile-00000000-0000-0000-0000-000000000000', emu.keys.service.key));
+    await expectGranted(await client.token(emu.profileId, emu.keys.service.key));
+    await expectRefused(await client.token(emu.profileId, emu.keys.user.key));
+    await expectRefused(await client.token('Profile-00000000-0000-0000-0000-000000000000', emu.keys.service.key));
   });
 
   it('refuses wrong keys, wrong usernames and missing credentials with a Bearer challenge for that host', async () => {
-    const client = clientFor(emu, ca);
     await expectRefused(await client.token('iamapikey', emu.unknownKey));
     await expectRefused(await client.token('iamapikey', ''));
     await expectRefused(await client.token('token', emu.keys.user.key));
@@ -235,17 +185,16 @@ describe('emulated ICR token service (registry: false)', () => {
     await expectRefused(await client.token('iamapikey', emu.unknownKey, undefined, second), second);
   });
 
-  it('grants every scope asked for, and none when docker login asks without scope', async () => {
-    const client = clientFor(emu, ca);
+  it('grants every scope the key’s role allows, and none when docker login asks without scope', async () => {
     const res = await client.token(
       'iamapikey',
       emu.keys.service.key,
-      'service=registry&scope=repository:a/b:pull&scope=repository:c/d:push,pull',
+      'service=registry&scope=repository:ns/b:pull&scope=repository:ns/d:push,pull',
     );
     expect(res.status).toBe(200);
     expect(decodeJwtPayload(String(json(res).token)).access).toEqual([
-      { type: 'repository', name: 'a/b', actions: ['pull'] },
-      { type: 'repository', name: 'c/d', actions: ['push', 'pull'] },
+      { type: 'repository', name: 'ns/b', actions: ['pull'] },
+      { type: 'repository', name: 'ns/d', actions: ['push', 'pull'] },
     ]);
     const login = await client.token(
       'iamapikey',
@@ -265,25 +214,12 @@ describe('emulated ICR token service (registry: false)', () => {
     expect(res.status).toBe(405);
   });
 
-  it('answers the /api/v1/quotas access check by account', async () => {
-    const iam = await accessToken(emu, ca, emu.keys.service.key);
-    const quotas = (account: string, token = String(iam.access_token)) =>
-      httpsRequest(`https://${emu.host}/api/v1/quotas`, { ca, headers: { Authorization: `Bearer ${token}`, Account: account } });
-    const ok = await quotas(emu.keys.service.accountId);
-    expect(ok.status).toBe(200);
-    expect(json(ok)).toHaveProperty('limits');
-    const wrong = await quotas('0'.repeat(32));
-    expect(wrong.status).toBe(403);
-    expect(json(wrong).code).toBe('CRG0014E');
-    expect((await quotas(emu.keys.service.accountId, 'garbage')).status).toBe(401);
-  });
-
   it('answers the /v2/ ping itself: challenge without a token, 200 with one, 404 elsewhere', async () => {
     for (const host of emu.hosts) {
       const ping = await httpsRequest(`https://${host}/v2/`, { ca });
       expect(ping.status).toBe(401);
       expect(headerOf(ping, 'www-authenticate')).toBe(`Bearer realm="https://${host}/oauth/token",service="registry"`);
-      const token = String(json(await clientFor(emu, ca).token('iamapikey', emu.keys.user.key, 'service=registry', host)).token);
+      const token = String(json(await client.token('iamapikey', emu.keys.user.key, 'service=registry', host)).token);
       const ok = await httpsRequest(`https://${host}/v2/`, { ca, headers: { Authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
       expect(json(ok)).toEqual({});
@@ -313,7 +249,6 @@ describe('emulated ICR token service (registry: false)', () => {
   });
 
   it('injects faults FIFO: status, headers, body, delay, reset', async () => {
-    const client = clientFor(emu, ca);
     emu.inject('iam', {
       status: 429,
       headers: { 'Retry-After': '2', 'Content-Type': 'application/json' },
@@ -350,18 +285,18 @@ describe('emulated IAM token expiry', () => {
   it('refuses an expired access token as iambearer', async () => {
     const emu = await startEmulator({ registry: false, tokenLifetime: 1 });
     try {
-      const ca = await readFile(emu.caFile, 'utf8');
-      const iam = await accessToken(emu, ca, emu.keys.user.key);
+      const client = await clientFor(emu);
+      const iam = await iamToken(client, emu.keys.user.key);
       expect(iam.expires_in).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1100));
-      expect((await clientFor(emu, ca).token('iambearer', String(iam.access_token))).status).toBe(401);
+      expect((await client.token('iambearer', String(iam.access_token))).status).toBe(401);
     } finally {
       await emu.stop();
     }
   });
 });
 
-describe('real clients against the emulator (registry: true)', { timeout: 60_000 }, () => {
+describe('real clients against the emulator (registry: true, two regions)', { timeout: 60_000 }, () => {
   let emu: Emulator;
   let env: Record<string, string>;
   let runtimeDir: string;
@@ -397,8 +332,8 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
   });
 
   it('podman login works with iambearer and a trusted profile; buildah and skopeo log in too', async () => {
-    const ca = await readFile(emu.caFile, 'utf8');
-    const iam = await accessToken(emu, ca, emu.keys.user.key);
+    const client = await clientFor(emu);
+    const iam = await iamToken(client, emu.keys.user.key);
     expect((await login('podman', 'iambearer', String(iam.access_token))).code).toBe(0);
     expect((await login('podman', emu.profileId, emu.keys.service.key, emu.hosts[1])).code).toBe(0);
     expect((await login('podman', emu.profileId, emu.keys.user.key, emu.hosts[1])).code).toBe(125);
@@ -425,7 +360,7 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(tokenCalls.some((r) => r.method === 'POST')).toBe(false);
   });
 
-  it('pushes with skopeo through one host, inspects and pulls through the other', async () => {
+  it('pushes with skopeo to one region, inspects and pulls it there; the other region has no such image', async () => {
     const image = await writeOciImage(await tempDir('emu-oci-'), 'latest', { layerBytes: 4 * 1024 * 1024 });
     expect(image.ref).toBe(`oci:${image.dir}:latest`);
     const key = emu.keys.service.key;
@@ -435,8 +370,7 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
 
-    const second = emu.hosts[1] ?? '';
-    const inspect = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`], { env });
+    const inspect = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${emu.host}/ns/img:1`], { env });
     expect(inspect.code).toBe(0);
     const info = JSON.parse(inspect.stdout) as { RepoTags: string[]; Layers: string[]; Digest: string };
     expect(info.RepoTags).toEqual(['1']);
@@ -444,14 +378,21 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
     const outDir = await tempDir('emu-pulled-');
     const pull = await runClient(
       'skopeo',
-      ['copy', '--src-creds', `iamapikey:${key}`, `docker://${second}/ns/img:1`, `oci:${outDir}:back`],
-      { env },
+      ['copy', '--src-creds', `iamapikey:${key}`, `docker://${emu.host}/ns/img:1`, `oci:${outDir}:back`],
+      {
+        env,
+      },
     );
     expect(pull.code).toBe(0);
     const pulled = JSON.parse(await readFile(join(outDir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     expect(pulled.manifests[0]?.digest).toBe(info.Digest);
     const layer = (info.Layers[0] ?? '').replace('sha256:', '');
     expect((await stat(join(outDir, 'blobs/sha256', layer))).size).toBeGreaterThan(4 * 1024 * 1024);
+
+    // Same namespace name, same key, other region: a registry of its own, which never saw the image.
+    const elsewhere = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${key}`, `docker://${emu.hosts[1]}/ns/img:1`], { env });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/manifest unknown/);
 
     const denied = await runClient('skopeo', ['inspect', '--creds', `iamapikey:${emu.unknownKey}`, `docker://${emu.host}/ns/img:1`], {
       env,
@@ -468,16 +409,17 @@ describe('real clients against the emulator (registry: true)', { timeout: 60_000
       { env },
     );
     expect(push.code).toBe(1);
-    expect(push.stderr).toMatch(/denied|unauthorized/);
+    expect(push.stderr).toContain('denied: You are not authorized to access the specified resource.');
   });
 
-  it('stop() ends docker-registry by PID and removes its work dir', async () => {
-    const own = await startEmulator();
-    const pid = own.registryPid ?? -1;
-    expect(pidAlive(pid)).toBe(true);
+  it('stop() ends every region’s docker-registry by PID and removes its work dir', async () => {
+    const own = await startEmulator({ regions: ['us-south', 'jp-tok'] });
+    expect(own.registryPids).toHaveLength(2);
+    expect(own.registryPid).toBe(own.registryPids[0]);
+    for (const pid of own.registryPids) expect(pidAlive(pid)).toBe(true);
     const dir = join(own.caFile, '..');
     await own.stop();
-    expect(pidAlive(pid)).toBe(false);
+    for (const pid of own.registryPids) expect(pidAlive(pid)).toBe(false);
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 });

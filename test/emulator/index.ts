@@ -1,43 +1,47 @@
-// Test-bed emulator of IBM Cloud IAM and IBM Cloud Container Registry on 127.0.0.1.
-// IAM issues tokens for known API keys; each registry host runs ICR's token service and
-// fronts one real Distribution registry (or answers /v2/ itself with registry: false).
+// Test-bed emulator of IBM Cloud IAM and IBM Cloud Container Registry on 127.0.0.1, as strict as IBM
+// Cloud: regions are separate registries with their own namespaces; keys carry IAM policies that ICR's
+// token service turns into registry tokens, which each region's real Distribution registry enforces.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator, EmulatorOptions, Fault, FaultTarget, RequestRecord } from './types.ts';
 import { generateCerts } from './certs.ts';
-import { makeIdentities } from './identities.ts';
+import { Directory, defaultIdentities } from './identities.ts';
 import { Iam } from './iam.ts';
-import { TokenService, realmFor } from './token-service.ts';
+import { TokenService, issuerFor, realmFor } from './token-service.ts';
+import { IcrApi } from './icr-api.ts';
 import { FaultQueue } from './faults.ts';
 import { createRecordingServer, listenHttps } from './servers.ts';
-import type { Listening, Route, ServerContext } from './servers.ts';
-import { proxyToRegistry } from './proxy.ts';
-import { answerV2 } from './fake-v2.ts';
+import type { Listening, ServerContext } from './servers.ts';
+import { Region, regionNames } from './regions.ts';
+import { listenRegion } from './region-host.ts';
 import { startRegistry } from './registry-process.ts';
 import type { RegistryProcess } from './registry-process.ts';
-import { sendJson } from './http-util.ts';
 
-export type { ApiKeyRecord, Emulator, EmulatorOptions, Fault, FaultTarget, RequestRecord } from './types.ts';
+export type * from './types.ts';
 export { writeOciImage } from './oci.ts';
 export { decodeJwtPayload } from './jwt.ts';
 export { freePort } from './registry-process.ts';
+export { iamErrorFault, KEY_REFUSALS } from './iam-errors.ts';
+export type { IamError, IamErrorShape } from './iam-errors.ts';
+export { APIKEY_GRANT, ASSUME_GRANT } from './iam.ts';
+
+/** Every region gets this namespace of the main account, so a default key can push to `ns/…` anywhere. */
+export const DEFAULT_NAMESPACE = 'ns';
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const useRegistry = opts.registry ?? true;
-  const hostCount = opts.hostCount ?? 1;
-  if (!Number.isInteger(hostCount) || hostCount < 1) throw new Error(`hostCount must be a positive integer, got ${hostCount}`);
+  const names = regionNames(opts);
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'icr-emulator-')));
   if (!ownDir) await mkdir(dir, { recursive: true });
 
   const servers: Listening[] = [];
-  let registry: RegistryProcess | undefined;
+  const registries: RegistryProcess[] = [];
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       await Promise.all(servers.map((s) => s.close()));
-      await registry?.stop();
+      await Promise.all(registries.map((r) => r.stop()));
       if (ownDir) await rm(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -46,9 +50,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   try {
     const certs = await generateCerts(dir);
     const secrets = new Set<string>();
-    const identities = makeIdentities();
-    const iam = new Iam(identities, { refreshTokens: opts.refreshTokens ?? false, tokenLifetime: opts.tokenLifetime ?? 3600 }, secrets);
-    const tokens = new TokenService(iam, certs, secrets);
+    const directory = new Directory();
+    const { keys, profile } = defaultIdentities(directory);
+    const iam = new Iam(directory, { refreshTokens: opts.refreshTokens ?? false, tokenLifetime: opts.tokenLifetime ?? 3600 }, secrets);
+    const tokens = new TokenService(iam, directory, certs, secrets);
+    const api = new IcrApi(iam, directory);
     const requests: RequestRecord[] = [];
     const faults = new FaultQueue();
     const tls = { key: certs.serverKeyPem, cert: certs.serverCertPem };
@@ -59,57 +65,74 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const iamServer = createRecordingServer(
       ctx('iam'),
       () => iamHost,
-      (path) => ({
-        ...(path === '/identity/token' ? { target: 'iam' as const } : {}),
-        handler: (req, res) => iam.handle(req, res),
-      }),
+      (path) => ({ ...(path === '/identity/token' ? { target: 'iam' as const } : {}), handler: (req, res) => iam.handle(req, res) }),
     );
     const iamListening = await listenHttps(iamServer, () => iamHost, false);
     servers.push(iamListening);
     iamHost = `127.0.0.1:${iamListening.port}`;
     iam.issuerBase = `https://${iamHost}`;
 
-    const hosts: string[] = [];
-    for (let i = 0; i < hostCount; i++) {
-      let host = '';
-      const route = (path: string): Route => {
-        if (path === '/oauth/token') return { target: 'token', handler: (req, res) => tokens.handleToken(req, res, host) };
-        if (path === '/v2' || path.startsWith('/v2/')) {
-          return {
-            target: 'v2',
-            handler: (req, res) => {
-              if (registry) proxyToRegistry(req, res, registry.port, host);
-              else answerV2(req, res, host, tokens.verifyRegistryToken(req.headers.authorization));
-            },
-          };
-        }
-        if (path === '/api/v1/quotas') return { target: 'api', handler: (req, res) => tokens.handleQuotas(req, res) };
-        const notFound = (req: Parameters<Route['handler']>[0], res: Parameters<Route['handler']>[1]): void => {
-          req.resume();
-          sendJson(res, 404, { code: 'CRG0404E', message: 'Not found.' });
-        };
-        return path.startsWith('/api/') ? { target: 'api', handler: notFound } : { handler: notFound };
-      };
-      const server = createRecordingServer(ctx('registry'), () => host, route);
-      const listening = await listenHttps(server, () => host, true);
-      servers.push(listening);
-      host = `127.0.0.1:${listening.port}`;
-      hosts.push(host);
+    const regions = names.map((name) => new Region(name));
+    const ports = new Map<Region, number>();
+    for (const region of regions) {
+      servers.push(await listenRegion(region, ctx('registry'), { tokens, api, registryPort: () => ports.get(region) }));
+      region.addNamespace(DEFAULT_NAMESPACE, {
+        accountId: directory.accounts.main.id,
+        resourceGroup: directory.accounts.main.resourceGroup,
+      });
     }
-    const firstHost = hosts[0] as string;
-
-    if (useRegistry) registry = await startRegistry(dir, realmFor(firstHost), certs.tokenCertFile);
+    if (opts.registry ?? true) {
+      // One registry process per region, started side by side: separate storage, separate token issuer.
+      await Promise.all(
+        regions.map(async (region) => {
+          const regionDir = join(dir, region.name);
+          await mkdir(regionDir, { recursive: true });
+          const registry = await startRegistry(regionDir, realmFor(region.host), issuerFor(region.name), certs.tokenCertFile);
+          registries.push(registry);
+          ports.set(region, registry.port);
+        }),
+      );
+    }
+    const regionOf = (name: string): Region => {
+      const region = regions.find((r) => r.name === name);
+      if (!region) throw new Error(`region ${name} is not emulated (have ${names.join(', ')})`);
+      return region;
+    };
+    const hosts = regions.map((r) => r.host);
+    const main = directory.accounts.main;
+    const inOrder = regions.map((r) => registries.find((p) => p.port === ports.get(r))).filter((p) => p !== undefined);
 
     return {
       hosts,
-      host: firstHost,
+      host: hosts[0] as string,
+      regions: regions.map((r) => ({ name: r.name, host: r.host })),
+      hostOf: (name) => regionOf(name).host,
       iamUrl: `https://${iamHost}`,
       caFile: certs.caFile,
-      keys: { user: identities.user, service: identities.service, reader: identities.reader },
-      profileId: identities.profileId,
-      unknownKey: identities.unknownKey,
+      accounts: directory.accounts,
+      keys,
+      profileId: profile.id,
+      profile,
+      unknownKey: directory.unknownKey,
       requests,
-      secrets: () => [...[identities.user, identities.service, identities.reader].map((r) => r.key), identities.unknownKey, ...secrets],
+      registryPids: inOrder.map((r) => r.pid),
+      registryLogs: inOrder.map((r) => r.logFile),
+      ...(inOrder[0] ? { registryPid: inOrder[0].pid, registryLog: inOrder[0].logFile } : {}),
+      addKey: (options) => directory.addKey(options),
+      setKeyState: (key, state) => directory.setKeyState(key, state),
+      addProfile: (options) => directory.addProfile(options),
+      addResourceGroup: (accountId) => directory.addResourceGroup(accountId),
+      addNamespace: (region, name, options = {}) => {
+        const account = directory.accountOf(options.accountId ?? main.id);
+        return regionOf(region).addNamespace(name, {
+          accountId: account.id,
+          resourceGroup: options.resourceGroup ?? account.resourceGroup,
+        });
+      },
+      namespaces: (region) => regionOf(region).namespaces(),
+      setQuota: (region, quota, accountId = main.id) => regionOf(region).setQuota(directory.accountOf(accountId).id, quota),
+      setIamReachability: (mode) => iamListening.setReachability(mode),
+      secrets: () => [...directory.everyKey, directory.unknownKey, ...secrets],
       inject: (target: FaultTarget, ...list: Fault[]) => faults.push(target, list),
       clearFaults: () => faults.clear(),
       trust: async (home: string) => {
@@ -120,7 +143,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         }
       },
       stop,
-      ...(registry ? { registryPid: registry.pid, registryLog: registry.logFile } : {}),
     };
   } catch (err) {
     await stop().catch(() => undefined);

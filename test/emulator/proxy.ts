@@ -1,5 +1,6 @@
-// Streams /v2/... requests from a host server to the docker-registry process and back,
-// pointing the token realm at the host the client talked to (each host is self-contained).
+// Streams /v2/... requests from a region's host to its docker-registry process and back, pointing the
+// token realm at that host. The registry decides every request; where it refuses a token for lack of
+// scope (a 401 with error="insufficient_scope"), the answer is put in ICR's words, a 403 DENIED.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { realmFor } from './token-service.ts';
@@ -18,15 +19,40 @@ export function rewriteRealm(value: string, host: string): string {
   return value.replace(/realm="[^"]*"/, `realm="${realmFor(host)}"`);
 }
 
-export function proxyToRegistry(req: IncomingMessage, res: ServerResponse, registryPort: number, host: string): void {
+/** The repository a /v2/ path is about, e.g. `ns/img` for /v2/ns/img/blobs/uploads/. */
+export const repositoryOf = (path: string): string | undefined => /^\/v2\/(.+?)\/(?:blobs|manifests|tags)\//.exec(path)?.[1];
+
+function denied(res: ServerResponse, message: string): void {
+  const text = JSON.stringify({ errors: [{ code: 'DENIED', message }] });
+  res.writeHead(403, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/**
+ * `deniedMessage` words a refusal for a repository: ICR says `requested access to the resource is
+ * denied` for a namespace that is not there, and `You are not authorized…` for a missing role.
+ */
+export function proxyToRegistry(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registryPort: number,
+  host: string,
+  deniedMessage: (repository: string) => string,
+): void {
   const headers = copyHeaders(req.headers);
   // Keep the client's Host so anything the registry derives from it names the public host.
   headers.host = host;
   // Request bodies without Content-Length must stay chunked on the way out.
   if (req.headers['transfer-encoding'] && !req.headers['content-length']) headers['transfer-encoding'] = 'chunked';
   const upstream = request({ host: '127.0.0.1', port: registryPort, method: req.method, path: req.url, headers }, (up) => {
-    const out = copyHeaders(up.headers);
     const challenge = up.headers['www-authenticate'];
+    const repository = repositoryOf(new URL(req.url ?? '/', 'https://x').pathname);
+    if (up.statusCode === 401 && repository !== undefined && /insufficient_scope/.test(String(challenge))) {
+      up.resume();
+      denied(res, deniedMessage(repository));
+      return;
+    }
+    const out = copyHeaders(up.headers);
     if (challenge !== undefined) {
       out['www-authenticate'] = Array.isArray(challenge) ? challenge.map((c) => rewriteRealm(c, host)) : rewriteRealm(challenge, host);
     }

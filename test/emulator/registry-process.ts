@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ISSUER, SERVICE } from './token-service.ts';
+import { SERVICE } from './token-service.ts';
 import { sleep } from './http-util.ts';
 
 const BINARY = 'docker-registry';
@@ -60,16 +60,17 @@ async function logTail(logFile: string): Promise<string> {
   }
 }
 
-async function startOnce(dir: string, realm: string, rootCertBundle: string, attempt: number): Promise<RegistryProcess> {
+async function startOnce(dir: string, realm: string, issuer: string, rootCertBundle: string, attempt: number): Promise<RegistryProcess> {
   const port = await freePort();
   const storage = join(dir, 'registry-storage');
   await mkdir(storage, { recursive: true });
+
   const config = {
     version: 0.1,
     log: { level: 'info', formatter: 'text' },
     storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true }, maintenance: { uploadpurging: { enabled: false } } },
     http: { addr: `127.0.0.1:${port}`, relativeurls: true, secret: randomBytes(16).toString('hex') },
-    auth: { token: { realm, service: SERVICE, issuer: ISSUER, rootcertbundle: rootCertBundle } },
+    auth: { token: { realm, service: SERVICE, issuer, rootcertbundle: rootCertBundle } },
   };
   const configFile = join(dir, 'registry-config.yml');
   // JSON is valid YAML, so no YAML writer is needed.
@@ -131,11 +132,12 @@ async function startOnce(dir: string, realm: string, rootCertBundle: string, att
   return { port, pid: child.pid ?? -1, logFile, stop };
 }
 
-export async function startRegistry(dir: string, realm: string, rootCertBundle: string): Promise<RegistryProcess> {
+/** Starts one registry with its storage and config in `dir` (one dir per region), trusting `issuer`'s tokens. */
+export async function startRegistry(dir: string, realm: string, issuer: string, rootCertBundle: string): Promise<RegistryProcess> {
   // The free port may be taken between our probe and the registry's bind: retry a few times.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(dir, realm, rootCertBundle, attempt);
+      return await startOnce(dir, realm, issuer, rootCertBundle, attempt);
     } catch (err) {
       if (attempt >= 3 || !(err as { portInUse?: boolean }).portInUse) throw err;
     }

@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server as TcpServer, Socket } from 'node:net';
-import type { FaultTarget, RequestRecord } from './types.ts';
+import type { FaultTarget, Reachability, RequestRecord } from './types.ts';
 import type { FaultQueue } from './faults.ts';
 import { applyFault } from './faults.ts';
 import { parseBasicAuth, sendJson } from './http-util.ts';
@@ -20,6 +20,8 @@ export interface Route {
 
 export interface ServerContext {
   kind: RequestRecord['server'];
+  /** the region a registry host serves */
+  region?: string;
   tls: { key: string; cert: string };
   requests: RequestRecord[];
   faults: FaultQueue;
@@ -33,8 +35,11 @@ export function createRecordingServer(ctx: ServerContext, hostOf: () => string, 
   const server = createServer({ key: ctx.tls.key, cert: ctx.tls.cert }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     const record: RequestRecord = { server: ctx.kind, host: hostOf(), method: req.method ?? '', path, status: 0 };
+    if (ctx.region !== undefined) record.region = ctx.region;
     const username = parseBasicAuth(req.headers.authorization)?.username;
     if (username !== undefined) record.username = username;
+    const userAgent = req.headers['user-agent'];
+    if (userAgent !== undefined) record.userAgent = userAgent;
     let recorded = false;
     const finish = (): void => {
       if (recorded) return;
@@ -67,12 +72,14 @@ export function createRecordingServer(ctx: ServerContext, hostOf: () => string, 
 export interface Listening {
   port: number;
   close(): Promise<void>;
+  /** `refuse` stops listening (the port refuses connections), `reset` and `silent` accept and reset or ignore. */
+  setReachability(mode: Reachability): Promise<void>;
 }
 
-async function listenTcp(server: TcpServer): Promise<number> {
+async function listenTcp(server: TcpServer, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -90,6 +97,7 @@ async function listenTcp(server: TcpServer): Promise<number> {
  */
 export async function listenHttps(tlsServer: Server, hostOf: () => string, redirectPlainHttp: boolean): Promise<Listening> {
   const sockets = new Set<Socket>();
+  let mode: Reachability = 'up';
   const plain = createHttpServer((req, res) => {
     req.resume();
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
@@ -100,6 +108,11 @@ export async function listenHttps(tlsServer: Server, hostOf: () => string, redir
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (mode === 'reset') {
+      socket.resetAndDestroy();
+      return;
+    }
+    if (mode === 'silent') return; // held open, never read or answered; close() destroys it
     socket.once('data', (chunk: Buffer) => {
       socket.pause();
       socket.unshift(chunk);
@@ -113,14 +126,26 @@ export async function listenHttps(tlsServer: Server, hostOf: () => string, redir
     });
   });
   const port = await listenTcp(tcp);
+  const dropAll = (): void => {
+    tlsServer.closeAllConnections();
+    plain.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+  };
+  const stopListening = async (): Promise<void> => {
+    if (!tcp.listening) return;
+    const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+    dropAll();
+    await closed;
+  };
   return {
     port,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-      tlsServer.closeAllConnections();
-      plain.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-      await closed;
+    close: stopListening,
+    setReachability: async (next) => {
+      mode = next;
+      // Kept-alive connections would bypass the new mode: drop them either way.
+      if (next === 'refuse') await stopListening();
+      else if (!tcp.listening) await listenTcp(tcp, port);
+      else dropAll();
     },
   };
 }
