@@ -13,10 +13,11 @@ export interface Credential {
 
 const iso = (unixSeconds: number): string => new Date(secondsToMs(unixSeconds)).toISOString();
 
-export function credentialFor(authType: AuthType, apiKey: string, tokens: IamTokens, trustedProfile?: string): Credential {
+/** `tokens` is undefined only for apikey when IAM was out of reach: the key goes to ICR as it is. */
+export function credentialFor(authType: AuthType, apiKey: string, tokens: IamTokens | undefined, trustedProfile?: string): Credential {
+  if (authType === 'apikey') return { username: trustedProfile ?? 'iamapikey', secret: apiKey, expiresAt: undefined };
+  if (!tokens) throw new Error(`auth-type ${authType} needs IAM's tokens`);
   switch (authType) {
-    case 'apikey':
-      return { username: trustedProfile ?? 'iamapikey', secret: apiKey, expiresAt: undefined };
     case 'bearer':
       return { username: 'iambearer', secret: tokens.accessToken, expiresAt: iso(tokens.expiration) };
     case 'refresh':

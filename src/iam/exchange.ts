@@ -2,7 +2,7 @@
 // (docs/icr.md#iams-token-api).
 import { httpPost } from './http.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
-import { describeFailure, readIamAnswer, type IamTokens } from './answer.ts';
+import { describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
 
@@ -19,6 +19,9 @@ export interface ExchangeOptions {
   readonly signal?: AbortSignal;
   readonly debug?: (message: string) => void;
 }
+
+/** One sentence for an answer that refused the grant (IAM's 400/401/403). */
+export type RefusalText = (failure: IamFailure) => string;
 
 function networkCause(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
@@ -38,15 +41,25 @@ export class IamUnreachable extends UserError {
 const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
 
 /** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
-export async function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
+export function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
+  return requestToken(
+    endpoint,
+    { grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: apiKey, response_type: 'cloud_iam' },
+    options,
+  );
+}
+
+/** One grant at IAM's token endpoint, retried as IAM_RETRY says; `refused` words a 400/401/403. */
+export async function requestToken(
+  endpoint: string,
+  form: Record<string, string>,
+  options: ExchangeOptions,
+  refused: RefusalText = describeFailure,
+): Promise<IamTokens> {
   const policy = options.policy ?? IAM_RETRY;
   const deadline = Date.now() + (options.totalMs ?? 60_000);
   const url = `${endpoint}/identity/token`;
-  const body = new URLSearchParams({
-    grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
-    apikey: apiKey,
-    response_type: 'cloud_iam',
-  }).toString();
+  const body = new URLSearchParams(form).toString();
   const tries: string[] = [];
   let unanswered = 0;
 
@@ -64,7 +77,7 @@ export async function exchangeApiKey(endpoint: string, apiKey: string, options: 
       });
       const answer = readIamAnswer(res.status, res.contentType, res.body);
       if (answer.ok) return answer.tokens;
-      if (answer.kind !== 'retry') throw new UserError(describeFailure(answer), 'IAM');
+      if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
       answered = true;
       outcome = describeFailure(answer).replace(/^IAM answered /, '');
       wait = retryAfter(res.retryAfter, policy.capMs);

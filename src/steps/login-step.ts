@@ -6,12 +6,12 @@ import type { ClientTool } from '../clients/run.ts';
 import { inWriteOrder } from '../clients/commands.ts';
 import { credentialsFile } from '../credential-files/paths.ts';
 import { platformOf } from '../credential-files/platform.ts';
-import { credentialFor, credentialForms, tokenSecrets } from '../iam/credential.ts';
+import { credentialFor, credentialForms } from '../iam/credential.ts';
 import { discoverClients } from '../clients/discover.ts';
 import { earlierSecrets, readEarlier, saveEarlier } from '../credential-files/earlier.ts';
 import { clientEnv } from '../clients/env.ts';
 import { describe, UserError } from '../lib/errors.ts';
-import { exchangeApiKey } from '../iam/exchange.ts';
+import { iamPhase } from './iam-phase.ts';
 import type { IamTokens } from '../iam/answer.ts';
 import { readSettings } from '../inputs/read.ts';
 import { createIsolation, isolationEnv } from '../credential-files/isolation.ts';
@@ -89,18 +89,15 @@ async function failStep(rt: Runtime, error: unknown, report: Report | undefined)
 }
 
 /**
- * Discovery and the token exchange overlap; each token is masked the moment it arrives. A client that
- * is missing fails the step at once, without waiting out IAM's retries.
+ * Discovery and IAM overlap; each token is masked the moment it arrives. A client that is missing
+ * fails the step at once, without waiting out IAM's retries. No tokens: IAM was out of reach (apikey).
  */
-async function exchangeAndDiscover(rt: Runtime, settings: Settings): Promise<{ tokens: IamTokens; tools: ClientTool[] }> {
+async function exchangeAndDiscover(rt: Runtime, settings: Settings): Promise<{ tokens: IamTokens | undefined; tools: ClientTool[] }> {
   // One bound for every network operation: the exchange, retries included, and each request within it.
   const totalMs = settings.timeoutSeconds * 1000;
   const cancel = new AbortController();
   const options = { totalMs, requestMs: Math.min(30_000, totalMs / 2), signal: cancel.signal, debug: (m: string) => rt.debug(m) };
-  const exchange = exchangeApiKey(settings.iamEndpoint, settings.apiKey, options).then((tokens) => {
-    for (const s of tokenSecrets(tokens)) rt.mask(s);
-    return tokens;
-  });
+  const exchange = iamPhase(rt, settings, options);
   // Handled here so a refusal that comes while discovery runs is not an unhandled rejection; the
   // await below still throws it.
   exchange.catch(() => {});
@@ -129,7 +126,6 @@ async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>
 
 async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Settings, progress: (r: Report) => void): Promise<Report> {
   const { tokens, tools } = await exchangeAndDiscover(rt, settings);
-  rt.info(`IAM accepted the API key${tokens.accountId ? ` for account ${tokens.accountId}` : ''}.`);
   const credential = credentialFor(settings.authType, settings.apiKey, tokens, settings.trustedProfile);
   for (const form of credentialForms(credential)) rt.mask(form);
 
@@ -172,7 +168,7 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
     outcomes: [...outcomes],
     authType: settings.authType,
     username: credential.username,
-    accountId: tokens.accountId,
+    accountId: tokens?.accountId,
     expiresAt: credential.expiresAt,
     error: undefined,
   });
@@ -199,7 +195,7 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   rt.setOutput(OUTPUT.registry, hosts[0] ?? '');
   rt.setOutput(OUTPUT.registries, hosts.join(','));
   rt.setOutput(OUTPUT.clients, clients.join(','));
-  rt.setOutput(OUTPUT.accountId, tokens.accountId ?? '');
+  rt.setOutput(OUTPUT.accountId, tokens?.accountId ?? '');
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
 
   const failed = outcomes.filter((o) => !o.ok);
