@@ -182,8 +182,10 @@ describe('clients that hang or stumble', () => {
     const machine = await newMachine(emu);
     const job = await newJob(machine);
     const before = emu.requests.length;
-    // A user key for a trusted profile: IAM accepts the key, ICR refuses the pair.
+    // A user key for a trusted profile with IAM out of reach: the step goes on, ICR refuses the pair.
+    await emu.setIamReachability('refuse');
     const main = await job.main(emulatorInputs(emu, { clients: 'skopeo', 'trusted-profile': emu.profileId }));
+    await emu.setIamReachability('up');
     expect(main.code).toBe(1);
     expect(emu.requests.slice(before).filter((r) => r.path.startsWith('/oauth/token'))).toHaveLength(1);
   });
