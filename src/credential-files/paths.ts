@@ -8,6 +8,22 @@ export interface Platform {
   readonly home: string;
   readonly uid: number;
   readonly isDirectory: (path: string) => boolean;
+  /** A folder that exists and belongs to `uid`. */
+  readonly isOwnDirectory: (path: string) => boolean;
+}
+
+/**
+ * Rootless podman with XDG_RUNTIME_DIR unset (a runner run as a service under its own user) keeps its
+ * credentials in a runtime folder of its own, while skopeo would look in /run/containers/UID, which a
+ * non-root user cannot create. Then this is the one file all three containers tools must be pinned to
+ * (docs/icr.md#which-file-each-client-reads-and-writes); undefined where they already agree.
+ */
+export function podmanRuntimeFile(p: Platform): string | undefined {
+  if (p.os === 'darwin' || p.os === 'win32' || p.uid === 0 || p.env['XDG_RUNTIME_DIR']) return undefined;
+  if (p.env['REGISTRY_AUTH_FILE'] || p.env['DOCKER_CONFIG']) return undefined;
+  const userRun = `/run/user/${p.uid}`;
+  const dir = p.isOwnDirectory(userRun) ? userRun : join(p.env['TMPDIR'] || '/tmp', `podman-run-${p.uid}`);
+  return join(dir, 'containers', 'auth.json');
 }
 
 /**
@@ -23,6 +39,8 @@ export function credentialsFile(client: ClientName, p: Platform): string {
   if (p.os === 'darwin' || p.os === 'win32') return join(p.home, '.config', 'containers', 'auth.json');
   const runtimeDir = p.env['XDG_RUNTIME_DIR'];
   if (runtimeDir && p.isDirectory(runtimeDir)) return join(runtimeDir, 'containers', 'auth.json');
+  const podmans = podmanRuntimeFile(p);
+  if (podmans) return podmans;
   return join('/run/containers', String(p.uid), 'auth.json');
 }
 

@@ -11,8 +11,20 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function ownDirectory(uid: number): (path: string) => boolean {
+  return (path) => {
+    try {
+      const s = statSync(path);
+      return s.isDirectory() && s.uid === uid;
+    } catch {
+      return false;
+    }
+  };
+}
+
 export function platformOf(env: NodeJS.ProcessEnv, os: NodeJS.Platform = process.platform): Platform {
   // The clients find home as Go does: USERPROFILE on Windows, HOME elsewhere.
   const home = (os === 'win32' ? env['USERPROFILE'] : env['HOME']) || homedir();
-  return { os, env, home, uid: process.getuid?.() ?? 0, isDirectory };
+  const uid = process.getuid?.() ?? 0;
+  return { os, env, home, uid, isDirectory, isOwnDirectory: ownDirectory(uid) };
 }

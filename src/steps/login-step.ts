@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ClientTool } from '../clients/run.ts';
 import { inWriteOrder } from '../clients/commands.ts';
-import { credentialsFile } from '../credential-files/paths.ts';
+import { credentialsFile, podmanRuntimeFile } from '../credential-files/paths.ts';
 import { platformOf } from '../credential-files/platform.ts';
 import { credentialFor, credentialForms } from '../iam/credential.ts';
 import { discoverClients } from '../clients/discover.ts';
@@ -142,6 +142,12 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
     rt.exportVariable('REGISTRY_AUTH_FILE', isolation.authFile);
     rt.setOutput(OUTPUT.dockerConfig, isolation.dockerConfig);
     rt.setOutput(OUTPUT.authFile, isolation.authFile);
+  }
+  const podmans = podmanRuntimeFile(platformOf(env));
+  if (podmans) {
+    // All three containers tools on podman's file, in this step and in every later one.
+    env = { ...env, REGISTRY_AUTH_FILE: podmans };
+    rt.exportVariable('REGISTRY_AUTH_FILE', podmans);
   }
   const platform = platformOf(env);
   const timeoutMs = settings.timeoutSeconds * 1000;

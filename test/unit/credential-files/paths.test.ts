@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFile, pinnedTo, type Platform } from '../../../src/credential-files/paths.ts';
+import { credentialsFile, pinnedTo, podmanRuntimeFile, type Platform } from '../../../src/credential-files/paths.ts';
 import { platformOf } from '../../../src/credential-files/platform.ts';
 
 const platform = (env: Record<string, string>, dirs: string[] = [], os: NodeJS.Platform = 'linux'): Platform => ({
@@ -8,6 +8,7 @@ const platform = (env: Record<string, string>, dirs: string[] = [], os: NodeJS.P
   home: os === 'win32' ? 'C:\\Users\\u' : '/home/u',
   uid: 1001,
   isDirectory: (p) => dirs.includes(p),
+  isOwnDirectory: (p) => dirs.includes(p),
 });
 
 describe('credentials files', () => {
@@ -18,7 +19,11 @@ describe('credentials files', () => {
     ['buildah', { DOCKER_CONFIG: '/cfg', XDG_RUNTIME_DIR: '/run/user/1001' }, ['/run/user/1001'], '/cfg/config.json'],
     ['skopeo', { XDG_RUNTIME_DIR: '/run/user/1001' }, ['/run/user/1001'], '/run/user/1001/containers/auth.json'],
     ['podman', { XDG_RUNTIME_DIR: '/run/user/1001' }, [], '/run/containers/1001/auth.json'],
-    ['podman', {}, [], '/run/containers/1001/auth.json'],
+    // XDG_RUNTIME_DIR unset, not root: podman's own runtime folder, for skopeo and buildah too.
+    ['podman', {}, [], '/tmp/podman-run-1001/containers/auth.json'],
+    ['skopeo', {}, [], '/tmp/podman-run-1001/containers/auth.json'],
+    ['buildah', { TMPDIR: '/var/tmp' }, [], '/var/tmp/podman-run-1001/containers/auth.json'],
+    ['skopeo', {}, ['/run/user/1001'], '/run/user/1001/containers/auth.json'],
   ] as const)('%s with %j writes %s', (client, env, dirs, file) => {
     expect(credentialsFile(client, platform({ ...env }, [...dirs]))).toBe(file);
   });
@@ -29,6 +34,20 @@ describe('credentials files', () => {
     ['skopeo', 'darwin', { REGISTRY_AUTH_FILE: '/a.json' }, '/a.json'],
   ] as const)('on %s… %s (%s) writes %s', (client, os, env, file) => {
     expect(credentialsFile(client, platform({ ...env }, ['/run/user/1001'], os))).toBe(file);
+  });
+
+  it("pins the containers tools to podman's runtime folder only where podman and skopeo would disagree", () => {
+    const p = (env: Record<string, string>, uid = 1001, dirs: string[] = []): Platform => ({ ...platform(env, dirs), uid });
+    expect(podmanRuntimeFile(p({}))).toBe('/tmp/podman-run-1001/containers/auth.json');
+    // /run/user/UID counts only when it belongs to the user.
+    const foreign = { ...p({}, 1001, ['/run/user/1001']), isOwnDirectory: () => false };
+    expect(podmanRuntimeFile(foreign)).toBe('/tmp/podman-run-1001/containers/auth.json');
+    expect(podmanRuntimeFile(p({}, 1001, ['/run/user/1001']))).toBe('/run/user/1001/containers/auth.json');
+    expect(podmanRuntimeFile(p({}, 0))).toBeUndefined(); // root: /run/containers/0 for all three
+    expect(podmanRuntimeFile(p({ XDG_RUNTIME_DIR: '/run/user/1001' }))).toBeUndefined();
+    expect(podmanRuntimeFile(p({ REGISTRY_AUTH_FILE: '/a.json' }))).toBeUndefined();
+    expect(podmanRuntimeFile(p({ DOCKER_CONFIG: '/cfg' }))).toBeUndefined();
+    expect(podmanRuntimeFile({ ...p({}), os: 'darwin' })).toBeUndefined();
   });
 
   it('uses the Windows home folder on Windows', () => {
