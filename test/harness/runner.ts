@@ -1,7 +1,7 @@
 // Runs dist/ the way GitHub's runner does: action.yml defaults, INPUT_* env, the runner's files, then post with STATE_*.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -63,6 +63,8 @@ export interface JobOptions {
   readonly env: Record<string, string | undefined>;
   /** Kill a step that runs longer than this. */
   readonly stepTimeoutMs?: number;
+  /** Run the steps as this user (a runner run as a service under its own account); the job's folder becomes theirs. */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** A step still running: signal it as the runner does when a job is cancelled, then await its end. */
@@ -78,6 +80,7 @@ export class Job {
   readonly runnerTemp: string;
   private readonly env: Record<string, string | undefined>;
   private readonly stepTimeoutMs: number;
+  private readonly user: JobOptions['user'];
   private exported: Record<string, string> = {};
   /** Every step this job ran, for the leak scan after each test. */
   readonly steps: StepRun[] = [];
@@ -88,6 +91,7 @@ export class Job {
     this.runnerTemp = join(dir, 'runner-temp');
     this.env = options.env;
     this.stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
+    this.user = options.user;
   }
 
   static async create(options: JobOptions): Promise<Job> {
@@ -96,6 +100,7 @@ export class Job {
     watched.jobs.add(job);
     await mkdir(job.runnerTemp, { recursive: true });
     await mkdir(join(dir, 'workspace'), { recursive: true });
+    if (options.user) for (const d of [dir, job.runnerTemp, join(dir, 'workspace')]) await chown(d, options.user.uid, options.user.gid);
     return job;
   }
 
@@ -133,7 +138,10 @@ export class Job {
       GITHUB_STEP_SUMMARY: join(this.dir, `${id}.summary`),
       GITHUB_PATH: join(this.dir, `${id}.path`),
     };
-    for (const f of Object.values(files)) await writeFile(f, '');
+    for (const f of Object.values(files)) {
+      await writeFile(f, '');
+      if (this.user) await chown(f, this.user.uid, this.user.gid);
+    }
     const inputEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.inputs)) inputEnv[inputVar(k)] = v;
     const env: Record<string, string | undefined> = {
@@ -150,7 +158,7 @@ export class Job {
       ...state,
       ...extraEnv,
     };
-    const node = startNode(join(ROOT, entry), env, this.stepTimeoutMs);
+    const node = startNode(join(ROOT, entry), env, this.stepTimeoutMs, this.user);
     return { pid: node.pid, signal: (sig) => process.kill(node.pid, sig), done: node.done.then((r) => this.collect(files, r)) };
   }
 
@@ -188,9 +196,9 @@ export function runNode(script: string, env: Record<string, string | undefined>,
   return startNode(script, env, timeoutMs).done;
 }
 
-function startNode(script: string, env: Record<string, string | undefined>, timeoutMs: number): NodeRun {
+function startNode(script: string, env: Record<string, string | undefined>, timeoutMs: number, user?: JobOptions['user']): NodeRun {
   const started = performance.now();
-  const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   const done: NodeRun['done'] = new Promise((resolvePromise, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
