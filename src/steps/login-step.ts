@@ -38,7 +38,10 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
   onGroupStart((pgid) => state.group(pgid));
   exitOnSignals((signal) => {
     state.stopped();
-    rt.fail(`The step was stopped (${signal}) and stopped its clients; the post step logs out whatever they logged in.`, 'cancelled');
+    rt.fail(
+      `${capitalized(rt.words.run)} was stopped (${signal}) and stopped its clients; ${rt.words.undo} logs out whatever they logged in.`,
+      'cancelled',
+    );
   });
   try {
     return await steps(rt, state, run);
@@ -64,10 +67,7 @@ async function steps(rt: Runtime, state: StateWriter, run: string): Promise<Step
   try {
     state.settings(settings.logout, settings.timeoutSeconds);
     if (settings.apiKey === '') {
-      rt.warning(
-        'Input api-key is empty and missing-key is skip, so no client was logged in (expected in pull requests from forks).',
-        'api-key',
-      );
+      rt.warning(`Input api-key is empty and missing-key is skip, so no client was logged in${rt.words.skipped}.`, 'api-key');
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
     }
@@ -84,7 +84,8 @@ async function failStep(rt: Runtime, error: unknown, report: Report | undefined)
   const message = describe(error);
   if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
   rt.setOutput(OUTPUT.loggedIn, 'false');
-  rt.fail(message, error instanceof UserError ? error.title : undefined);
+  // Every annotation is titled: what the error names, or the action itself for the unexpected.
+  rt.fail(message, (error instanceof UserError && error.title) || 'icr-login');
   await rt.writeSummary(report ? renderSummary({ ...report, error: message }) : renderFailure(message));
 }
 
@@ -161,7 +162,7 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   if (earlier.length > 0) {
     const hosts = earlier.map((e) => e.host);
     state.earlier(await inRunnerTemp(runnerTemp, 'keep earlier credentials aside', () => saveEarlier(folder, earlier)), hosts);
-    rt.info(`Kept aside the credentials ${hosts.join(', ')} had before this step; post puts them back.`);
+    rt.info(`Kept aside the credentials ${hosts.join(', ')} had before ${rt.words.run}; ${rt.words.undoer} puts them back.`);
   }
 
   const done: Target[] = [];
@@ -204,9 +205,11 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
 
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    const rest = done.length > 0 ? ' The logins that succeeded are logged out by the post step.' : '';
+    const rest = done.length > 0 ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
     throw new UserError(`${failed.map((o) => o.detail.replace(/\.$/, '')).join('; ')}.${rest}`, `${failed[0]!.client} login`);
   }
   rt.setOutput(OUTPUT.loggedIn, 'true');
   return report();
 }
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
