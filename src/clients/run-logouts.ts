@@ -6,7 +6,7 @@ import { describe } from '../lib/errors.ts';
 import { groupBy } from '../lib/collections.ts';
 import type { ClientName } from '../inputs/settings.ts';
 import { sharesContainersAuth } from './commands.ts';
-import { entryKey, type Outcome, type Target } from './plan.ts';
+import { done, entryKey, failed, sharedWith, type Outcome, type Target } from './plan.ts';
 import { clientLogout, type ClientContext } from './run.ts';
 import { runGrouped } from './schedule.ts';
 
@@ -36,7 +36,7 @@ export async function runLogouts(
 ): Promise<LogoutRun> {
   // The last logout of each (file, host) puts back what that host had in that file before the step.
   const last = new Map(logins.map((t) => [entryKey(t), t]));
-  const failed: Target[] = [];
+  const undone: Target[] = [];
   const putBackDone = new Set<string>();
   const outcomes = await runGrouped(
     groupBy(logins, (t) => t.file),
@@ -48,7 +48,7 @@ export async function runLogouts(
           .exclusive(target, async () => {
             const ctx = { env: hooks.envFor(target), timeoutMs };
             const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), ctx, hooks);
-            if (!outcome.ok) failed.push(target);
+            if (!outcome.ok) undone.push(target);
             if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
             if (last.get(entryKey(target)) !== target) return [outcome];
             const restored = await hooks.putBack(target);
@@ -56,12 +56,12 @@ export async function runLogouts(
             return [outcome, ...restored];
           })
           .catch((error: unknown) => {
-            failed.push(target);
-            return [{ ...target, ok: false, detail: describe(error) }];
+            undone.push(target);
+            return [failed(target, describe(error))];
           });
     },
   );
-  return { outcomes: outcomes.flat(), outstanding: failed.filter((t) => !putBackDone.has(entryKey(t))) };
+  return { outcomes: outcomes.flat(), outstanding: undone.filter((t) => !putBackDone.has(entryKey(t))) };
 }
 
 async function logOutOne(
@@ -71,13 +71,13 @@ async function logOutOne(
   ctx: ClientContext,
   hooks: LogoutHooks,
 ): Promise<Outcome> {
-  if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
+  if (removedBy && sharesContainersAuth(target.client)) return sharedWith(target, 'removed-with', removedBy);
   // A login main meant to make but whose file never came to exist: nothing to remove (podman would fail on it).
-  if (!existsSync(target.file)) return { ...target, ok: true, detail: 'already logged out' };
+  if (!existsSync(target.file)) return done(target, 'already-logged-out');
   // What the host holds now is another login (put back by an earlier post, or another job's): not ours to remove.
-  if (!(await hooks.stillOurs(target))) return { ...target, ok: true, detail: 'left in place: no longer this job’s login' };
+  if (!(await hooks.stillOurs(target))) return done(target, 'left-in-place');
   if (!path) {
-    return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
+    return failed(target, `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed`);
   }
   return clientLogout({ name: target.client, path }, target.host, ctx);
 }

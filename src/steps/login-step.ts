@@ -22,7 +22,7 @@ import { createRunFolder } from '../credential-files/run-folder.ts';
 import { pairHash } from '../credential-files/ours.ts';
 import { ourLogins } from './our-logins.ts';
 import type { Runtime } from './runtime.ts';
-import { plan, type Outcome, type Target } from '../clients/plan.ts';
+import { describeOutcome, failed, plan, type Failure, type Outcome, type Target } from '../clients/plan.ts';
 import { stateWriter, type StateWriter } from './state.ts';
 import { OUTPUT, type Settings } from '../inputs/settings.ts';
 import { renderFailure, renderSummary, type Report } from './summary.ts';
@@ -182,14 +182,13 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   const hooks: LoginHooks = {
     // Saved before the client starts, so post undoes it whatever happens next (even a killed main).
     intend: async (target) => state.login(target),
-    exclusive: (target, write) =>
-      withFileLock(target.file, timeoutMs, write).catch((error: unknown) => ({ ...target, ok: false, detail: describe(error) })),
+    exclusive: (target, write) => withFileLock(target.file, timeoutMs, write).catch((error: unknown) => failed(target, describe(error))),
     record: (target, outcome) => {
       outcomes.push(outcome);
       if (outcome.ok) done.push(target);
-      const what = outcome.detail === 'logged in' ? 'logged in to' : `${outcome.detail} of`;
+      const what = outcome.kind === 'logged-in' ? 'logged in to' : `${describeOutcome(outcome)} of`;
       if (outcome.ok) rt.info(`${outcome.client} ${what} ${outcome.host} as ${credential.username}.`);
-      else rt.info(outcome.detail);
+      else rt.info(describeOutcome(outcome));
       progress(report());
     },
   };
@@ -203,10 +202,10 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   rt.setOutput(OUTPUT.accountId, tokens.accountId ?? '');
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
 
-  const failed = outcomes.filter((o) => !o.ok);
-  if (failed.length > 0) {
+  const failures = outcomes.filter((o): o is Outcome & Failure => !o.ok);
+  if (failures.length > 0) {
     const rest = done.length > 0 ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
-    throw new UserError(`${failed.map((o) => o.detail.replace(/\.$/, '')).join('; ')}.${rest}`, `${failed[0]!.client} login`);
+    throw new UserError(`${failures.map((o) => o.why).join('; ')}.${rest}`, `${failures[0]!.client} login`);
   }
   rt.setOutput(OUTPUT.loggedIn, 'true');
   return report();

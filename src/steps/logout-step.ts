@@ -14,7 +14,7 @@ import { withFileLock } from '../credential-files/lock.ts';
 import { currentHash, removeRecord } from '../credential-files/ours.ts';
 import { liesIn, verifiedRunFolder } from '../credential-files/run-folder.ts';
 import type { Runtime } from './runtime.ts';
-import { entryKey, type Outcome, type Target } from '../clients/plan.ts';
+import { describeOutcome, done, entryKey, failed, type Outcome, type Target } from '../clients/plan.ts';
 import { readState, type StepState } from './state.ts';
 import { INPUT } from '../inputs/settings.ts';
 import { renderLogoutSummary } from './summary.ts';
@@ -114,8 +114,8 @@ async function logOut(
     putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs),
   });
   for (const o of outcomes) {
-    if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);
-    else rt.warning(o.detail, `${o.client} logout`);
+    if (o.ok) rt.info(`${o.client}: ${describeOutcome(o)} (${o.host}).`);
+    else rt.warning(describeOutcome(o), `${o.client} logout`);
   }
   await rt.writeSummary(renderLogoutSummary(outcomes));
   return { problems: outcomes.filter((o) => !o.ok).length, outstanding: [...outstanding] };
@@ -125,6 +125,6 @@ async function putBack(target: Target, earlier: readonly Earlier[], env: NodeJS.
   const mine = earlier.filter((e) => entryKey(e) === entryKey(target));
   if (mine.length === 0) return [];
   const problems = await restoreEarlier(mine, env, timeoutMs);
-  if (problems.length === 0) return [{ ...target, ok: true, detail: 'earlier credentials put back' }];
-  return problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }));
+  if (problems.length === 0) return [done(target, 'put-back')];
+  return problems.map((problem) => failed(target, problem));
 }
