@@ -9,6 +9,6 @@ export async function run(): Promise<void> {
     await loginStep(rt);
   } catch (error) {
     // loginStep reports its own failures; this is the net under it, still one line.
-    rt.fail(describe(error));
+    rt.fail(describe(error), 'icr-login');
   }
 }

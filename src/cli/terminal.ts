@@ -1,8 +1,17 @@
 // A terminal as a Runtime: secrets redacted from every line (scrubbing); state kept in the run's session file.
 import { errnoCode } from '../lib/errors.ts';
-import type { Runtime } from '../steps/runtime.ts';
+import type { HostWords, Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
 import { rewriteSession, type Session } from './sessions.ts';
+
+/** The terminal's words: no post step here, `icr-login logout` undoes a login. */
+export const TERMINAL_WORDS: HostWords = {
+  run: 'this login',
+  before: 'this login',
+  undo: '`icr-login logout`',
+  undoer: '`icr-login logout`',
+  skipped: '',
+};
 
 export interface CliRuntime extends Runtime {
   /** What this run saved as state. */
@@ -26,6 +35,7 @@ export function cliRuntime(
   return scrubbing({
     env,
     saved,
+    words: TERMINAL_WORDS,
     missingKeyMessage: 'No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin.',
     getInput: (name) => inputs[name] ?? '',
     // scrubbing() below keeps the secrets out of every line; a terminal has nothing more to do.

@@ -4,7 +4,7 @@ import type { Credential } from '../iam/credential.ts';
 import { run, type RunResult } from './process.ts';
 import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
-import type { Outcome } from './plan.ts';
+import { done, failed, type Outcome } from './plan.ts';
 import type { ClientName } from '../inputs/settings.ts';
 
 export interface ClientTool {
@@ -50,13 +50,13 @@ export async function clientLogin(tool: ClientTool, host: string, credential: Cr
       env: ctx.env,
       timeoutMs: Math.max(1, deadline - Date.now()),
     });
-    if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged in' };
+    if (result.code === 0) return done({ client: tool.name, host }, 'logged-in');
     const message = failure(tool, 'login to', host, result, ctx.timeoutMs);
     const transient = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
     const wait = backoff(policy, attempt);
     // A retry needs time left to be worth starting.
     const timeLeft = deadline - Date.now() - wait > MIN_TRY_MS;
-    if (!transient || attempt >= policy.retries || !timeLeft) return { client: tool.name, host, ok: false, detail: message };
+    if (!transient || attempt >= policy.retries || !timeLeft) return failed({ client: tool.name, host }, message);
     ctx.debug?.(`${message} Trying again.`);
     await sleep(wait);
   }
@@ -73,7 +73,7 @@ export async function clientSees(tool: ClientTool, host: string, username: strin
 
 export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<Outcome> {
   const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
-  if (result.code === 0) return { client: tool.name, host, ok: true, detail: 'logged out' };
-  if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return { client: tool.name, host, ok: true, detail: 'already logged out' };
-  return { client: tool.name, host, ok: false, detail: failure(tool, 'logout from', host, result, ctx.timeoutMs) };
+  if (result.code === 0) return done({ client: tool.name, host }, 'logged-out');
+  if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return done({ client: tool.name, host }, 'already-logged-out');
+  return failed({ client: tool.name, host }, failure(tool, 'logout from', host, result, ctx.timeoutMs));
 }

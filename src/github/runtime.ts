@@ -3,11 +3,12 @@ import * as core from '@actions/core';
 import { firstLine } from '../lib/errors.ts';
 import type { Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
-import { MISSING_KEY_MESSAGE } from './missing-key.ts';
+import { GITHUB_WORDS, MISSING_KEY_MESSAGE } from './words.ts';
 
 export function toolkitRuntime(): Runtime {
   return scrubbing({
     env: process.env,
+    words: GITHUB_WORDS,
     missingKeyMessage: MISSING_KEY_MESSAGE,
     getInput: (name) => core.getInput(name),
     mask: (secret) => core.setSecret(secret),

@@ -112,12 +112,17 @@ function iamError(json: Record<string, unknown> | undefined): { code: string; me
   return undefined;
 }
 
+/** What IAM answered, as one try of several is listed: `503 with an empty body`. */
+export function answeredWith(f: IamFailure): string {
+  return `${f.status} with ${f.code ? `${f.code}: ${f.detail}` : f.detail}`;
+}
+
 /** One sentence for a failed answer; what to do depends on the kind. */
 export function describeFailure(f: IamFailure): string {
-  const iamSaid = f.code ? `${f.code}: ${f.detail}` : f.detail;
   if (f.kind === 'refused') {
+    const iamSaid = f.code ? `${f.code}: ${f.detail}` : f.detail;
     return `IAM rejected the API key (${iamSaid}); check the api-key secret, and that the key still exists, is enabled and has not expired.`;
   }
-  if (f.kind === 'retry') return `IAM answered ${f.status} with ${iamSaid}`;
-  return `IAM answered ${f.status} with ${iamSaid}; check iam-endpoint and any proxy between the runner and IAM.`;
+  if (f.kind === 'retry') return `IAM answered ${answeredWith(f)}.`;
+  return `IAM answered ${answeredWith(f)}; check iam-endpoint and any proxy between the runner and IAM.`;
 }

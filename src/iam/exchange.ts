@@ -2,7 +2,7 @@
 // (docs/icr.md#iams-token-api).
 import { httpPost } from './http.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
-import { describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
 
@@ -79,7 +79,7 @@ export async function requestToken(
       if (answer.ok) return answer.tokens;
       if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
       answered = true;
-      outcome = describeFailure(answer).replace(/^IAM answered /, '');
+      outcome = answeredWith(answer);
       wait = retryAfter(res.retryAfter, policy.capMs);
     } catch (error) {
       if (error instanceof UserError) throw error;

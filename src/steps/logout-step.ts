@@ -1,24 +1,20 @@
 // The post step: log out exactly the logins main recorded, from the files main wrote, put back
 // earlier credentials, remove our files. Never fails the job: every problem is a warning.
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { maskable, parseApiKey } from '../inputs/apikey.ts';
-import { clientLogout } from '../clients/run.ts';
-import { sharesContainersAuth } from '../clients/commands.ts';
 import { findClient } from '../clients/discover.ts';
 import { pinnedTo } from '../credential-files/paths.ts';
 import { loadEarlier, restoreEarlier, type Earlier } from '../credential-files/earlier.ts';
 import { clientEnv } from '../clients/env.ts';
 import { describe } from '../lib/errors.ts';
+import { runLogouts } from '../clients/run-logouts.ts';
 import { removeQuietly } from '../credential-files/private-files.ts';
 import { killGroups } from '../clients/groups.ts';
 import { withFileLock } from '../credential-files/lock.ts';
 import { currentHash, removeRecord } from '../credential-files/ours.ts';
 import { liesIn, verifiedRunFolder } from '../credential-files/run-folder.ts';
 import type { Runtime } from './runtime.ts';
-import { entryKey, type Outcome, type Target } from '../clients/plan.ts';
-import { runGrouped } from '../clients/schedule.ts';
-import { groupBy } from '../lib/collections.ts';
+import { describeOutcome, done, entryKey, failed, type Outcome, type Target } from '../clients/plan.ts';
 import { readState, type StepState } from './state.ts';
 import { INPUT } from '../inputs/settings.ts';
 import { renderLogoutSummary } from './summary.ts';
@@ -99,72 +95,36 @@ async function logOut(
   const kept = earlierPath ? await loadEarlier(earlierPath) : undefined;
   if (kept === undefined && earlierHosts.length > 0) {
     rt.warning(
-      `The copy of the credentials ${earlierHosts.join(', ')} had before this job is gone from RUNNER_TEMP (did a later step empty it?), so post cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
+      `The copy of the credentials ${earlierHosts.join(', ')} had before ${rt.words.before} is gone from RUNNER_TEMP (did a later step empty it?), so ${rt.words.undoer} cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
       'earlier credentials',
     );
   }
   const earlier = kept ?? [];
   const names = [...new Set(logins.map((l) => l.client))];
   const paths = new Map(await Promise.all(names.map(async (name) => [name, await findClient(name)] as const)));
-  // The last logout of each (file, host) puts back what that host had in that file before the step.
-  const last = new Map(logins.map((t) => [entryKey(t), t]));
-  const failed: Target[] = [];
-  const putBackDone = new Set<string>();
-
-  const outcomes = await runGrouped(
-    groupBy(logins, (t) => t.file),
-    () => {
-      // Within one file, one containers tool's logout removes the entry every one of them reads.
-      const removedBy = new Map<string, string>();
-      return async (target): Promise<Outcome[]> => {
-        const pinned = { ...env, ...pinnedTo(target.client, target.file) };
-        // One writer of the file at a time, across every job of ours on this runner.
-        return withFileLock(target.file, timeoutMs, async () => {
-          const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), owner, pinned, timeoutMs);
-          if (!outcome.ok) failed.push(target);
-          if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-          if (last.get(entryKey(target)) !== target) return [outcome];
-          const restored = await putBack(target, earlier, pinned, timeoutMs);
-          if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
-          return [outcome, ...restored];
-        }).catch((error: unknown) => {
-          failed.push(target);
-          return [{ ...target, ok: false, detail: describe(error) }];
-        });
-      };
+  const envFor = (t: Target): NodeJS.ProcessEnv => ({ ...env, ...pinnedTo(t.client, t.file) });
+  const { outcomes, outstanding } = await runLogouts(logins, paths, timeoutMs, {
+    envFor,
+    // One writer of the file at a time, across every job of ours on this runner.
+    exclusive: (t, work) => withFileLock(t.file, timeoutMs, work),
+    stillOurs: async (t) => {
+      const now = owner ? await currentHash(t, envFor(t), timeoutMs) : undefined;
+      return now === undefined || now === owner;
     },
-  );
-  for (const o of outcomes.flat()) {
-    if (o.ok) rt.info(`${o.client}: ${o.detail} (${o.host}).`);
-    else rt.warning(o.detail, `${o.client} logout`);
+    putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs),
+  });
+  for (const o of outcomes) {
+    if (o.ok) rt.info(`${o.client}: ${describeOutcome(o)} (${o.host}).`);
+    else rt.warning(describeOutcome(o), `${o.client} logout`);
   }
-  await rt.writeSummary(renderLogoutSummary(outcomes.flat()));
-  return { problems: outcomes.flat().filter((o) => !o.ok).length, outstanding: failed.filter((t) => !putBackDone.has(entryKey(t))) };
-}
-
-async function logOutOne(
-  target: Target,
-  path: string | undefined,
-  removedBy: string | undefined,
-  owner: string | undefined,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<Outcome> {
-  if (removedBy && sharesContainersAuth(target.client)) return { ...target, ok: true, detail: `logged out with ${removedBy}` };
-  // A login main meant to make but whose file never came to exist: nothing to remove (podman would fail on it).
-  if (!existsSync(target.file)) return { ...target, ok: true, detail: 'already logged out' };
-  // What the host holds now is another login (put back by an earlier post, or another job's): not ours to remove.
-  const now = owner ? await currentHash(target, env, timeoutMs) : undefined;
-  if (now !== undefined && now !== owner) return { ...target, ok: true, detail: 'left in place: no longer this job’s login' };
-  if (!path)
-    return { ...target, ok: false, detail: `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed.` };
-  return clientLogout({ name: target.client, path }, target.host, { env, timeoutMs });
+  await rt.writeSummary(renderLogoutSummary(outcomes));
+  return { problems: outcomes.filter((o) => !o.ok).length, outstanding: [...outstanding] };
 }
 
 async function putBack(target: Target, earlier: readonly Earlier[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome[]> {
   const mine = earlier.filter((e) => entryKey(e) === entryKey(target));
   if (mine.length === 0) return [];
   const problems = await restoreEarlier(mine, env, timeoutMs);
-  if (problems.length === 0) return [{ ...target, ok: true, detail: 'earlier credentials put back' }];
-  return problems.map((detail) => ({ ...target, ok: false, detail: `${detail}.` }));
+  if (problems.length === 0) return [done(target, 'put-back')];
+  return problems.map((problem) => failed(target, problem));
 }

@@ -6,8 +6,8 @@
 // GITHUB_ENV cannot know that id, so it is never taken for something main wrote.
 import type { Target } from '../clients/plan.ts';
 import type { Isolation } from '../credential-files/isolation.ts';
-import { CLIENT_NAMES, DEFAULT_TIMEOUT_SECONDS } from '../inputs/settings.ts';
-import { parseJson, parseJsonObject } from '../lib/json.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../inputs/settings.ts';
+import { decodeGroup, decodeIsolation, decodeLogin, decodeStrings, entries } from './state-values.ts';
 
 export interface StepState {
   /** The random id of main's run; '' when main saved none (then post has nothing to act on). */
@@ -46,9 +46,6 @@ const NAME = {
   login: (n: number) => `login_${n}`,
   group: (n: number) => `pgid_${n}`,
 } as const;
-
-/** More entries than any run makes; only a bound on reading. */
-const MAX_ENTRIES = 100_000;
 
 export const EMPTY_STATE: StepState = {
   run: '',
@@ -143,41 +140,4 @@ export function encodeState(state: StepState): Record<string, string> {
 /** Whether post has anything to undo or remove. */
 export function leavesWork(state: StepState): boolean {
   return state.logins.length > 0 || state.isolation !== undefined || state.earlierPath !== undefined;
-}
-
-/** Numbered values, read until the first one that is missing. */
-function entries<T>(store: Pick<StateStore, 'getState'>, name: (n: number) => string, decode: (text: string) => T | undefined): T[] {
-  const found: T[] = [];
-  for (let n = 0; n < MAX_ENTRIES; n++) {
-    const text = store.getState(name(n));
-    if (text === '') break;
-    const value = decode(text);
-    if (value !== undefined) found.push(value);
-  }
-  return found;
-}
-
-function decodeLogin(text: string, run: string): Target | undefined {
-  const v = parseJsonObject(text);
-  if (!v || v['run'] !== run || !['client', 'host', 'file'].every((k) => typeof v[k] === 'string')) return undefined;
-  if (!(CLIENT_NAMES as readonly string[]).includes(v['client'] as string)) return undefined;
-  return { client: v['client'], host: v['host'], file: v['file'] } as Target;
-}
-
-function decodeGroup(text: string, run: string): number | undefined {
-  const [id, pgid] = text.split(':');
-  const n = Number(pgid);
-  return id === run && Number.isInteger(n) && n > 1 ? n : undefined;
-}
-
-function decodeStrings(text: string): string[] {
-  const value = parseJson(text);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function decodeIsolation(text: string): Isolation | undefined {
-  const v = parseJsonObject(text);
-  return v && typeof v['dir'] === 'string' && typeof v['dockerConfig'] === 'string' && typeof v['authFile'] === 'string'
-    ? { dir: v['dir'], dockerConfig: v['dockerConfig'], authFile: v['authFile'] }
-    : undefined;
 }

@@ -1,5 +1,5 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
-import type { Outcome } from '../clients/plan.ts';
+import { describeOutcome, type Outcome } from '../clients/plan.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
 
 export interface Report {
@@ -18,7 +18,7 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n
 
 function mark(outcome: Outcome | undefined): string {
   if (!outcome) return '–';
-  return outcome.ok ? `✅ ${outcome.detail}` : `❌ ${cell(outcome.detail)}`;
+  return outcome.ok ? `✅ ${describeOutcome(outcome)}` : `❌ ${cell(describeOutcome(outcome))}`;
 }
 
 const TROUBLESHOOTING = 'Every message, its cause and its fix: the Troubleshooting section of the icr-login README.';
@@ -53,6 +53,8 @@ export function renderSummary(r: Report): string {
 
 export function renderLogoutSummary(outcomes: readonly Outcome[]): string {
   if (outcomes.length === 0) return '';
-  const rows = outcomes.map((o) => `| \`${o.host}\` | ${o.client} | ${o.ok ? `✅ ${o.detail}` : `⚠️ ${cell(o.detail)}`} |`);
+  const rows = outcomes.map(
+    (o) => `| \`${o.host}\` | ${o.client} | ${o.ok ? `✅ ${describeOutcome(o)}` : `⚠️ ${cell(describeOutcome(o))}`} |`,
+  );
   return ['### icr-login: logout', '', '| registry | client | outcome |', '|---|---|---|', ...rows, ''].join('\n');
 }

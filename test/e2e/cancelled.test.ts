@@ -44,7 +44,7 @@ describe('a cancelled or killed main', () => {
       main.signal(signal);
       const run = await main.done;
       expect(performance.now() - signalled).toBeLessThan(3000); // not a benchmark: the 10 s IAM answer is not waited for
-      if (signal !== 'SIGKILL') expect(run.stdout).toContain(`::error title=cancelled::The step was stopped (${signal})`);
+      if (signal !== 'SIGKILL') expect(run.stdout).toContain(`::error title=cancelled::This step was stopped (${signal})`);
       const post = await job.post(run);
       expect(post.code).toBe(0);
       await expectUsersOwnBack(machine);

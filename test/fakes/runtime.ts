@@ -1,5 +1,6 @@
 // A Runtime that records everything a step tells its host, for unit tests of the steps without GitHub
 // or a terminal: inputs come from a map, state lives in memory, every call is kept for assertions.
+import { GITHUB_WORDS } from '../../src/github/words.ts';
 import type { Runtime } from '../../src/steps/runtime.ts';
 
 export interface FakeRuntime extends Runtime {
@@ -26,6 +27,7 @@ export function fakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime {
   const inputs = options.inputs ?? {};
   const rt: FakeRuntime = {
     env: options.env ?? {},
+    words: GITHUB_WORDS,
     missingKeyMessage: options.missingKeyMessage ?? 'No API key (the fake host says so).',
     infos: [],
     warnings: [],

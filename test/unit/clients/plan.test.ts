@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../src/clients/plan.ts';
+import { describeOutcome, done, failed, plan, sharedWith } from '../../../src/clients/plan.ts';
 import { runGrouped } from '../../../src/clients/schedule.ts';
 import { groupBy } from '../../../src/lib/collections.ts';
 
@@ -36,5 +36,26 @@ describe('plan and grouping', () => {
     expect(overlapSameKey).toBe(false);
     expect(overlapOtherKey).toBe(true);
     expect(log.sort()).toEqual(['a1', 'a2', 'b1', 'b2']);
+  });
+});
+
+describe('outcomes', () => {
+  const at = { client: 'podman' as const, host: 'us.icr.io' };
+  it.each([
+    [done(at, 'logged-in'), 'logged in'],
+    [sharedWith(at, 'confirmed', 'skopeo'), "sees skopeo's login"],
+    [done(at, 'logged-out'), 'logged out'],
+    [done(at, 'already-logged-out'), 'already logged out'],
+    [sharedWith(at, 'removed-with', 'skopeo'), 'logged out with skopeo'],
+    [done(at, 'left-in-place'), 'left in place: no longer this job’s login'],
+    [done(at, 'put-back'), 'earlier credentials put back'],
+    [failed(at, 'podman login to us.icr.io failed: denied'), 'podman login to us.icr.io failed: denied.'],
+    [failed(at, 'podman did not finish within 2 s.'), 'podman did not finish within 2 s.'],
+  ])('%j reads %s', (outcome, words) => {
+    expect(describeOutcome(outcome)).toBe(words);
+  });
+
+  it('keeps why a failure happened as a clause, so several join into one sentence', () => {
+    expect(failed(at, 'it broke.').why).toBe('it broke');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeOutcome, done, failed, sharedWith } from '../../../src/clients/plan.ts';
 import { writeThenConfirm } from '../../../src/clients/schedule.ts';
 
 describe('one credentials file: write, then confirm', () => {
@@ -26,14 +27,14 @@ describe('one credentials file: write, then confirm', () => {
         await tick();
         events.push(`written ${t.client} ${t.host}`);
         writing--;
-        return { ...t, ok: true, detail: 'logged in' };
+        return done(t, 'logged-in');
       },
       async (t, writer, check) => {
         if (check) {
           events.push(`confirm ${t.client} ${t.host}`);
           await tick();
         }
-        return { ...t, ok: true, detail: `sees ${writer}'s login` };
+        return sharedWith(t, 'confirmed', writer);
       },
     );
     expect(events.filter((e) => e.startsWith('write'))).toEqual(['write podman a', 'write podman b']);
@@ -42,7 +43,7 @@ describe('one credentials file: write, then confirm', () => {
     // Host a's confirmations start after host a is written, and before host b is.
     expect(events.indexOf('confirm buildah a')).toBeGreaterThan(events.indexOf('written podman a'));
     expect(events.indexOf('confirm buildah a')).toBeLessThan(events.indexOf('written podman b'));
-    expect(outcomes.map((o) => `${o.client} ${o.host} ${o.detail}`)).toEqual([
+    expect(outcomes.map((o) => `${o.client} ${o.host} ${describeOutcome(o)}`)).toEqual([
       'podman a logged in',
       'podman b logged in',
       "buildah a sees podman's login",
@@ -60,11 +61,11 @@ describe('one credentials file: write, then confirm', () => {
       () => true,
       async (t) => {
         writes.push(`${t.client} ${t.host}`);
-        return { ...t, ok: !(t.client === 'podman' && t.host === 'b'), detail: 'x' };
+        return t.client === 'podman' && t.host === 'b' ? failed(t, 'x') : done(t, 'logged-in');
       },
       async (t, _writer, check) => {
         if (check) checks.push(`${t.client} ${t.host}`);
-        return t.client === 'skopeo' ? undefined : { ...t, ok: true, detail: 'seen' };
+        return t.client === 'skopeo' ? undefined : sharedWith(t, 'confirmed', 'podman');
       },
     );
     expect(writes).toEqual(['podman a', 'podman b', 'buildah b', 'skopeo a', 'skopeo b']);
@@ -81,7 +82,7 @@ describe('one credentials file: write, then confirm', () => {
         { client: 'docker', host: 'b' },
       ] as T[],
       (t) => t.client !== 'docker',
-      async (t) => (writes.push(t.host), { ...t, ok: true, detail: 'logged in' }),
+      async (t) => (writes.push(t.host), done(t, 'logged-in')),
       async () => expect.unreachable(),
     );
     expect(writes).toEqual(['a', 'b']);

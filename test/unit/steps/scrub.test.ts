@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../../src/steps/runtime.ts';
 import { scrubbing } from '../../../src/steps/scrub.ts';
+import { GITHUB_WORDS } from '../../../src/github/words.ts';
 
 function recorder(): { rt: Runtime; written: string[] } {
   const written: string[] = [];
   const put = (...parts: (string | undefined)[]): void => void written.push(parts.filter((p) => p !== undefined).join(' | '));
   const rt: Runtime = {
     env: {},
+    words: GITHUB_WORDS,
     missingKeyMessage: 'no key',
     getInput: () => '',
     mask: () => {},

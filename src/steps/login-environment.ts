@@ -1,0 +1,67 @@
+// Phase 3 of the login step: main's own folder under RUNNER_TEMP, the clients' environment, isolation.
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { clientEnv } from '../clients/env.ts';
+import { createIsolation, isolationEnv } from '../credential-files/isolation.ts';
+import { credentialsFile, podmanRuntimeFile } from '../credential-files/paths.ts';
+import { platformOf } from '../credential-files/platform.ts';
+import { createRunFolder } from '../credential-files/run-folder.ts';
+import type { Credential } from '../iam/credential.ts';
+import { OUTPUT, type Settings } from '../inputs/settings.ts';
+import { errnoCode, UserError } from '../lib/errors.ts';
+import type { Runtime } from './runtime.ts';
+import type { StateWriter } from './state.ts';
+
+export interface Environment {
+  /** What every client runs with: ours without secrets, pointed at the isolated files if asked. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Main's 0700 folder under RUNNER_TEMP, the only one post deletes. */
+  readonly folder: string;
+}
+
+/** Runs a file-system step under RUNNER_TEMP, turning its failure into one sentence. */
+export async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new UserError(
+      `Could not ${what} under ${dir} (${errnoCode(error, 'an error')}); check that the runner's temp folder (RUNNER_TEMP) exists and is writable.`,
+      'RUNNER_TEMP',
+    );
+  }
+}
+
+export const runnerTemp = (rt: Runtime): string => rt.env['RUNNER_TEMP'] || tmpdir();
+
+export async function prepareEnvironment(
+  rt: Runtime,
+  state: StateWriter,
+  run: string,
+  settings: Settings,
+  credential: Credential,
+): Promise<Environment> {
+  const temp = runnerTemp(rt);
+  const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
+  const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
+  if (!settings.isolate) return { env: pinnedToPodmansFile(rt, env), folder };
+  // docker's folder as the user has it, for its plugins and settings (not its credentials).
+  const userDocker = dirname(credentialsFile('docker', platformOf(env)));
+  const isolation = await inRunnerTemp(temp, 'create the isolated credentials folder', () => createIsolation(folder, userDocker));
+  state.isolation(isolation);
+  rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);
+  rt.exportVariable('REGISTRY_AUTH_FILE', isolation.authFile);
+  rt.setOutput(OUTPUT.dockerConfig, isolation.dockerConfig);
+  rt.setOutput(OUTPUT.authFile, isolation.authFile);
+  return { env: { ...env, ...isolationEnv(isolation) }, folder };
+}
+
+/**
+ * A non-root runner without XDG_RUNTIME_DIR: all three containers tools on podman's own file, in this
+ * step and in every later one (docs/icr.md#rootless-podmans-runtime-folder).
+ */
+function pinnedToPodmansFile(rt: Runtime, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const file = podmanRuntimeFile(platformOf(env));
+  if (!file) return env;
+  rt.exportVariable('REGISTRY_AUTH_FILE', file);
+  return { ...env, REGISTRY_AUTH_FILE: file };
+}

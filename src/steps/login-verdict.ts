@@ -1,0 +1,35 @@
+// Phases 7 and 8 of the login step: the outputs, from what did log in, and the step's verdict.
+import type { Failure, Outcome } from '../clients/plan.ts';
+import type { IamTokens } from '../iam/answer.ts';
+import type { Credential } from '../iam/credential.ts';
+import { OUTPUT, type ClientName, type Settings } from '../inputs/settings.ts';
+import { UserError } from '../lib/errors.ts';
+import type { Runtime } from './runtime.ts';
+
+/** `registries` and `clients` list only what logged in: a host once at least one client did. */
+export function setOutputs(
+  rt: Runtime,
+  settings: Settings,
+  clients: readonly ClientName[],
+  outcomes: readonly Outcome[],
+  tokens: IamTokens | undefined,
+  credential: Credential,
+): void {
+  const ok = outcomes.filter((o) => o.ok);
+  const hosts = settings.hosts.filter((h) => ok.some((o) => o.host === h));
+  rt.setOutput(OUTPUT.registry, hosts[0] ?? '');
+  rt.setOutput(OUTPUT.registries, hosts.join(','));
+  rt.setOutput(OUTPUT.clients, clients.filter((c) => ok.some((o) => o.client === c)).join(','));
+  rt.setOutput(OUTPUT.accountId, tokens?.accountId ?? '');
+  rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
+}
+
+/** Throws one sentence naming every failed login; otherwise says every login succeeded. */
+export function verdict(rt: Runtime, outcomes: readonly Outcome[]): void {
+  const failures = outcomes.filter((o): o is Outcome & Failure => !o.ok);
+  if (failures.length > 0) {
+    const rest = outcomes.some((o) => o.ok) ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
+    throw new UserError(`${failures.map((o) => o.why).join('; ')}.${rest}`, `${failures[0]!.client} login`);
+  }
+  rt.setOutput(OUTPUT.loggedIn, 'true');
+}

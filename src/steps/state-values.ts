@@ -1,0 +1,50 @@
+// Reading back the values of the step's state (state.ts names them): each one validated, anything
+// malformed or not of main's run read as absent, never thrown.
+import type { Target } from '../clients/plan.ts';
+import type { Isolation } from '../credential-files/isolation.ts';
+import { CLIENT_NAMES } from '../inputs/settings.ts';
+import { parseJson, parseJsonObject } from '../lib/json.ts';
+
+/** More entries than any run makes; only a bound on reading. */
+const MAX_ENTRIES = 100_000;
+
+/** Numbered values, read until the first one that is missing. */
+export function entries<T>(
+  store: { getState(name: string): string },
+  name: (n: number) => string,
+  decode: (text: string) => T | undefined,
+): T[] {
+  const found: T[] = [];
+  for (let n = 0; n < MAX_ENTRIES; n++) {
+    const text = store.getState(name(n));
+    if (text === '') break;
+    const value = decode(text);
+    if (value !== undefined) found.push(value);
+  }
+  return found;
+}
+
+export function decodeLogin(text: string, run: string): Target | undefined {
+  const v = parseJsonObject(text);
+  if (!v || v['run'] !== run || !['client', 'host', 'file'].every((k) => typeof v[k] === 'string')) return undefined;
+  if (!(CLIENT_NAMES as readonly string[]).includes(v['client'] as string)) return undefined;
+  return { client: v['client'], host: v['host'], file: v['file'] } as Target;
+}
+
+export function decodeGroup(text: string, run: string): number | undefined {
+  const [id, pgid] = text.split(':');
+  const n = Number(pgid);
+  return id === run && Number.isInteger(n) && n > 1 ? n : undefined;
+}
+
+export function decodeStrings(text: string): string[] {
+  const value = parseJson(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function decodeIsolation(text: string): Isolation | undefined {
+  const v = parseJsonObject(text);
+  return v && typeof v['dir'] === 'string' && typeof v['dockerConfig'] === 'string' && typeof v['authFile'] === 'string'
+    ? { dir: v['dir'], dockerConfig: v['dockerConfig'], authFile: v['authFile'] }
+    : undefined;
+}
