@@ -26,6 +26,7 @@ import { plan, type Outcome, type Target } from '../clients/plan.ts';
 import { stateWriter, type StateWriter } from './state.ts';
 import { OUTPUT, type Settings } from '../inputs/settings.ts';
 import { renderFailure, renderSummary, type Report } from './summary.ts';
+import { startAccessCheck, finishAccessCheck } from './access-step.ts';
 
 /** How the step ended: `invalid` when the inputs were refused before anything ran. */
 export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
@@ -147,6 +148,7 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
     rt.setOutput(OUTPUT.dockerConfig, isolation.dockerConfig);
     rt.setOutput(OUTPUT.authFile, isolation.authFile);
   }
+  const accessCheck = startAccessCheck(rt, settings, credential, tokens);
   const platform = platformOf(env);
   const timeoutMs = settings.timeoutSeconds * 1000;
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -166,7 +168,9 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
 
   const done: Target[] = [];
   const outcomes: Outcome[] = [];
+  let access: Report['access'] = undefined;
   const report = (): Report => ({
+    access,
     hosts: settings.hosts,
     clients: tools.map((t) => t.name),
     outcomes: [...outcomes],
@@ -202,11 +206,14 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   rt.setOutput(OUTPUT.accountId, tokens.accountId ?? '');
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
 
+  access = await accessCheck;
+  progress(report());
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
     const rest = done.length > 0 ? ' The logins that succeeded are logged out by the post step.' : '';
     throw new UserError(`${failed.map((o) => o.detail.replace(/\.$/, '')).join('; ')}.${rest}`, `${failed[0]!.client} login`);
   }
+  finishAccessCheck(rt, settings, access);
   rt.setOutput(OUTPUT.loggedIn, 'true');
   return report();
 }
