@@ -21,6 +21,9 @@ Options (each matches the GitHub Action input of the same name):
   --logout BOOL             false: icr-login logout leaves this login in place (default: true)
   --timeout SECONDS         time limit for each client command (default: 60)
   --missing-key fail|skip   what an empty key does (default: fail)
+  --images LIST             check access to these namespace/name repositories on every host
+  --access push|pull        what the images check demands (default: push)
+  --create-namespace        create a namespace of --images missing in a region (needs Manager)
   --api-key-stdin           read the API key from stdin
   --quiet                   print errors only
   -h, --help                this text
@@ -50,6 +53,9 @@ const OPTIONS = {
   logout: { type: 'string' },
   timeout: { type: 'string' },
   'missing-key': { type: 'string' },
+  images: { type: 'string', multiple: true },
+  access: { type: 'string' },
+  'create-namespace': { type: 'boolean' },
   'api-key-stdin': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -97,6 +103,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   set(INPUT.logout, values.logout);
   set(INPUT.timeout, values.timeout);
   set(INPUT.missingKey, values['missing-key']);
+  set(INPUT.images, values.images);
+  set(INPUT.access, values.access);
+  set(INPUT.createNamespace, values['create-namespace']);
   if (command === 'logout' && Object.keys(inputs).length > 0) {
     throw new UserError('icr-login logout takes no login options: it logs out what the last login recorded.');
   }

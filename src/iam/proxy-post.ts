@@ -21,3 +21,15 @@ export async function proxyPost(url: string, options: PostOptions): Promise<Http
     body: await res.body.text(),
   };
 }
+
+/** Any method through the proxy, for the access check (src/access/http.ts): status, headers, body. */
+export async function proxyRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  agent ??= new EnvHttpProxyAgent();
+  const res = await request(url, { method: method as 'GET', headers, signal, dispatcher: agent });
+  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+}

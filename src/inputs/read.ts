@@ -12,6 +12,7 @@ import {
   parseTrustedProfile,
 } from './parse.ts';
 import { resolveRegions } from './regions.ts';
+import { ACCESS_KINDS, parseImages } from './images.ts';
 import { splitList } from '../lib/text.ts';
 import { INPUT, type Settings } from './settings.ts';
 
@@ -66,6 +67,9 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     isolate: parseBoolean(INPUT.isolate, read(INPUT.isolate), false),
     timeoutSeconds: parseTimeout(read(INPUT.timeout)),
     missingKey,
+    images: parseImages(read(INPUT.images)),
+    access: parseChoice(INPUT.access, read(INPUT.access), ACCESS_KINDS, 'push'),
+    createNamespace: parseBoolean(INPUT.createNamespace, read(INPUT.createNamespace), false),
   };
 }
 

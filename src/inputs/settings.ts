@@ -5,6 +5,8 @@ export type ClientName = (typeof CLIENT_NAMES)[number];
 /** Seconds a client command may take, and the bound on the IAM exchange, when input timeout is empty. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
+import type { AccessKind, Image } from './images.ts';
+
 export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
@@ -22,6 +24,10 @@ export interface Settings {
   readonly isolate: boolean;
   readonly timeoutSeconds: number;
   readonly missingKey: 'fail' | 'skip';
+  /** Repositories whose access is checked on every host; empty: no check. */
+  readonly images: readonly Image[];
+  readonly access: AccessKind;
+  readonly createNamespace: boolean;
 }
 
 /** Input names, one place, so the action, the CLI and the tests agree. */
@@ -38,6 +44,9 @@ export const INPUT = {
   isolate: 'isolate',
   timeout: 'timeout',
   missingKey: 'missing-key',
+  images: 'images',
+  access: 'access',
+  createNamespace: 'create-namespace',
 } as const;
 
 export const OUTPUT = {
@@ -49,4 +58,5 @@ export const OUTPUT = {
   loggedIn: 'logged-in',
   dockerConfig: 'docker-config',
   authFile: 'auth-file',
+  images: 'images',
 } as const;

@@ -15,6 +15,7 @@ import { logInClients } from './login-clients.ts';
 import { keepEarlier } from './login-earlier.ts';
 import { prepareEnvironment } from './login-environment.ts';
 import { exchangeAndDiscover } from './login-iam.ts';
+import { finishAccessCheck, startAccessCheck } from './access-step.ts';
 import { setOutputs, verdict } from './login-verdict.ts';
 import type { Runtime } from './runtime.ts';
 import { stateWriter, type StateWriter } from './state.ts';
@@ -84,7 +85,7 @@ async function failStep(rt: Runtime, error: unknown, report: Report | undefined)
 
 /**
  * The phases, in order: exchange and discovery, the credential, the environment (and isolation), the
- * plan, earlier credentials, the logins, the outputs, the verdict. `progress` hears of the report as
+ * plan, earlier credentials, the logins (and beside them the access check), the outputs, the verdict. `progress` hears of the report as
  * it grows, so a failure's summary shows what was done.
  */
 async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Settings, progress: (r: Report) => void): Promise<Report> {
@@ -92,6 +93,8 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   const credential = credentialFor(settings.authType, settings.apiKey, tokens, settings.trustedProfile);
   for (const form of credentialForms(credential)) rt.mask(form);
   const { env, folder } = await prepareEnvironment(rt, state, run, settings, credential);
+  // The access check (input images) runs beside the logins, with the credential the clients get.
+  const accessCheck = startAccessCheck(rt, settings, credential, tokens);
 
   const timeoutMs = secondsToMs(settings.timeoutSeconds);
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -103,7 +106,9 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
   await keepEarlier(rt, state, { targets, env, timeoutMs, run, folder, credential });
 
   const outcomes: Outcome[] = [];
+  let access: Report['access'] = undefined;
   const report = (): Report => ({
+    access,
     hosts: settings.hosts,
     clients: tools.map((t) => t.name),
     outcomes: [...outcomes],
@@ -127,7 +132,11 @@ async function logIn(rt: Runtime, state: StateWriter, run: string, settings: Set
     tokens,
     credential,
   );
+  access = await accessCheck;
+  progress(report());
   verdict(rt, outcomes);
+  finishAccessCheck(rt, settings, access);
+  rt.setOutput(OUTPUT.loggedIn, 'true');
   return report();
 }
 

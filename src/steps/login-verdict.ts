@@ -1,4 +1,4 @@
-// Phases 7 and 8 of the login step: the outputs, from what did log in, and the step's verdict.
+// Phases 7 and 8 of the login step: the outputs, from what did log in, and the logins' verdict.
 import type { Failure, Outcome } from '../clients/plan.ts';
 import type { IamTokens } from '../iam/answer.ts';
 import type { Credential } from '../iam/credential.ts';
@@ -24,12 +24,11 @@ export function setOutputs(
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
 }
 
-/** Throws one sentence naming every failed login; otherwise says every login succeeded. */
+/** Throws one sentence naming every failed login. */
 export function verdict(rt: Runtime, outcomes: readonly Outcome[]): void {
   const failures = outcomes.filter((o): o is Outcome & Failure => !o.ok);
   if (failures.length > 0) {
     const rest = outcomes.some((o) => o.ok) ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
     throw new UserError(`${failures.map((o) => o.why).join('; ')}.${rest}`, `${failures[0]!.client} login`);
   }
-  rt.setOutput(OUTPUT.loggedIn, 'true');
 }

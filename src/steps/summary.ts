@@ -1,6 +1,8 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
+import type { AccessReport } from '../access/check.ts';
+import { renderAccess } from '../access/summary.ts';
 
 export interface Report {
   readonly hosts: readonly string[];
@@ -12,6 +14,8 @@ export interface Report {
   readonly expiresAt: string | undefined;
   /** The step's error, if it failed. */
   readonly error: string | undefined;
+  /** The access check of input images, when it ran. */
+  readonly access?: AccessReport;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -39,6 +43,7 @@ export function renderSummary(r: Report): string {
     }
     lines.push('');
   }
+  if (r.access) lines.push(...renderAccess(r.access, r.hosts));
   const expiry = r.expiresAt ?? (r.authType === 'apikey' ? 'not during this job (API key)' : 'unknown');
   lines.push(
     `| | |`,

@@ -1,0 +1,128 @@
+// The access check of every host × image, alongside the logins: namespaces created first when asked,
+// quotas read, then each repository probed, retried on transient errors within the step's timeout.
+import type { Credential } from '../iam/credential.ts';
+import type { AccessKind, Image } from '../inputs/images.ts';
+import { describe } from '../lib/errors.ts';
+import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
+import { msToSeconds } from '../lib/time.ts';
+import { createNamespace, listNamespaces, readQuota, type IamSession, type Quota } from './icr-api.ts';
+import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings } from './messages.ts';
+import { probe, type Probe } from './registry.ts';
+
+export interface AccessRequest {
+  readonly hosts: readonly string[];
+  readonly images: readonly Image[];
+  readonly access: AccessKind;
+  readonly createNamespace: boolean;
+  readonly credential: Credential;
+  /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
+  readonly iam: IamSession | undefined;
+  readonly timeoutMs: number;
+  readonly log: { info(m: string): void; warning(m: string, title?: string): void; debug(m: string): void };
+}
+
+export interface CheckRow {
+  readonly host: string;
+  readonly image: Image;
+  readonly ok: boolean;
+  /** What the check found, for the summary (`can push`, `denied`, `created, can push`). */
+  readonly found: string;
+  /** The line that fails the step, when not ok. */
+  readonly line: string | undefined;
+}
+
+export interface AccessReport {
+  readonly rows: readonly CheckRow[];
+  readonly quotas: ReadonlyMap<string, Quota>;
+}
+
+const RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
+
+/** One probe, retried as logins are: transient answers and network errors, while time is left. */
+async function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<Probe> {
+  for (let attempt = 0; ; attempt++) {
+    let result: Probe;
+    try {
+      result = await probe(host, image.repository, r.access, r.credential, signal);
+    } catch (error) {
+      result = signal.aborted
+        ? {
+            kind: 'broken',
+            detail: `no answer within ${msToSeconds(r.timeoutMs)} s; check that the runner reaches ${host}, or raise input timeout`,
+          }
+        : { kind: 'retry', detail: describe(error) };
+    }
+    const wait = backoff(RETRY, attempt);
+    if (result.kind !== 'retry' || attempt >= RETRY.retries || deadline - Date.now() - wait < 1000) return result;
+    r.log.debug(`Access check of ${host}/${image.repository}: ${result.detail}. Trying again.`);
+    await sleep(wait, signal);
+  }
+}
+
+/** The region's quota, warned about at 90 %; a key that may not read it gets only a debug line. */
+async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signal: AbortSignal): Promise<Quota | undefined> {
+  const q = await readQuota(host, iam, signal).catch((e: unknown) => describe(e));
+  if (typeof q === 'string') {
+    r.log.debug(`ICR did not show the quota of ${host} to this key (${q}); no quota check there.`);
+    return undefined;
+  }
+  for (const w of quotaWarnings(host, q)) r.log.warning(w, 'quota');
+  return q;
+}
+
+async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<CheckRow[]> {
+  const iam = r.iam;
+  // Namespaces first, so the check that follows sees them.
+  const refused = new Map<string, string>();
+  const created = new Set<string>();
+  if (r.createNamespace && iam) {
+    for (const ns of new Set(r.images.map((i) => i.namespace))) {
+      const c = await createNamespace(host, ns, iam, signal).catch((e: unknown) => ({ kind: 'failed' as const, detail: describe(e) }));
+      if (c.kind === 'created') {
+        created.add(ns);
+        r.log.info(createdLine(host, ns));
+      } else if (c.kind === 'held') refused.set(ns, heldLine(host, ns));
+      else if (c.kind === 'no-manager') refused.set(ns, noManagerLine(host, ns, c.detail));
+      else if (c.kind === 'failed') refused.set(ns, createFailedLine(host, ns, c.detail));
+    }
+  }
+  let visible: Promise<string[] | undefined> | undefined;
+  const rows = r.images.map(async (image): Promise<CheckRow> => {
+    const p = await probeWithRetries(host, image, r, signal, deadline);
+    const prefix = created.has(image.namespace) ? 'created, ' : '';
+    if (p.kind === 'ok') return { host, image, ok: true, found: `${prefix}${p.detail}`, line: undefined };
+    const before = refused.get(image.namespace);
+    if (before) return { host, image, ok: false, found: 'no namespace', line: before };
+    if (p.kind !== 'denied') {
+      return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };
+    }
+    // Which of the two it is, when ICR's API lets the key see its namespaces.
+    visible ??= iam ? listNamespaces(host, iam, signal).catch(() => undefined) : Promise.resolve(undefined);
+    const seen = await visible;
+    const reason = seen === undefined ? 'either' : seen.includes(image.namespace) ? 'no-role' : 'missing';
+    return {
+      host,
+      image,
+      ok: false,
+      found: reason === 'missing' ? 'no namespace' : `denied`,
+      line: denialLine(host, image, r.access, reason, p.detail),
+    };
+  });
+  return Promise.all(rows);
+}
+
+export async function checkAccess(r: AccessRequest): Promise<AccessReport> {
+  const deadline = Date.now() + r.timeoutMs;
+  const signal = AbortSignal.timeout(r.timeoutMs);
+  const quotas = new Map<string, Quota>();
+  const iam = r.iam;
+  const reads = iam ? r.hosts.map(async (h) => checkQuota(h, r, iam, signal).then((q) => q && quotas.set(h, q))) : [];
+  const perHost = await Promise.all(r.hosts.map((host) => checkHost(host, r, signal, deadline)));
+  await Promise.all(reads);
+  return { rows: perHost.flat(), quotas };
+}
+
+/** Every host/namespace/name that passed: hosts in input order, then images. */
+export function passedImages(report: AccessReport, hosts: readonly string[]): string[] {
+  return hosts.flatMap((h) => report.rows.filter((row) => row.host === h && row.ok).map((row) => `${h}/${row.image.repository}`));
+}

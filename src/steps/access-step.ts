@@ -1,0 +1,45 @@
+// The main step's part of the access check (src/access/): started beside the logins, its outputs and its
+// failure after them, so post still logs out every login when a check is denied.
+import { checkAccess, passedImages, type AccessReport } from '../access/check.ts';
+import type { IamTokens } from '../iam/answer.ts';
+import type { Credential } from '../iam/credential.ts';
+import { UserError } from '../lib/errors.ts';
+import { OUTPUT, type Settings } from '../inputs/settings.ts';
+import { secondsToMs } from '../lib/time.ts';
+import type { Runtime } from './runtime.ts';
+
+/** Starts the check of input images on every host; resolves undefined at once when images is empty. */
+export function startAccessCheck(
+  rt: Runtime,
+  settings: Settings,
+  credential: Credential,
+  tokens: IamTokens | undefined,
+): Promise<AccessReport | undefined> {
+  if (settings.images.length === 0) return Promise.resolve(undefined);
+  const iam = tokens?.accessToken && tokens.accountId ? { accessToken: tokens.accessToken, accountId: tokens.accountId } : undefined;
+  const check = checkAccess({
+    hosts: settings.hosts,
+    images: settings.images,
+    access: settings.access,
+    createNamespace: settings.createNamespace,
+    credential,
+    iam,
+    timeoutMs: secondsToMs(settings.timeoutSeconds),
+    log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m) },
+  });
+  // Awaited after the logins; handled here so a failure meanwhile is not an unhandled rejection.
+  check.catch(() => {});
+  return check;
+}
+
+/** Output images, and the step's failure when any check did not pass: one line per host and image. */
+export function finishAccessCheck(rt: Runtime, settings: Settings, report: AccessReport | undefined): void {
+  if (!report) return;
+  rt.setOutput(OUTPUT.images, passedImages(report, settings.hosts).join(','));
+  const lines = [...new Set(report.rows.flatMap((r) => (r.line ? [r.line] : [])))];
+  if (lines.length > 0) {
+    throw new UserError(`${lines.join('\n')}\nThe logins succeeded; ${rt.words.undo} logs them out.`, 'images');
+  }
+  const what = settings.access === 'push' ? 'push to' : 'pull from';
+  rt.info(`The key can ${what} ${passedImages(report, settings.hosts).join(', ')}.`);
+}
