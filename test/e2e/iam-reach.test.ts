@@ -124,6 +124,19 @@ describe("IAM's requests and answers", () => {
     await post();
   });
 
+  it('accepts an iam-endpoint that ends in /identity/token, as IBM SDKs do', async () => {
+    const before = emu.requests.length;
+    const { main, post } = await step({ 'iam-endpoint': `${emu.iamUrl}/identity/token` });
+    expect(main.code).toBe(0);
+    expect(
+      emu.requests
+        .slice(before)
+        .filter((r) => r.server === 'iam')
+        .map((r) => r.path),
+    ).toEqual(['/identity/token']);
+    await post();
+  });
+
   const refusals = [400, 401, 403].flatMap((status) => (['identity', 'platform'] as const).map((shape) => ({ status, shape })));
   it.each(refusals)('IAM $status in the $shape shape reads as a refused key, once, no client run', async ({ status, shape }) => {
     emu.inject('iam', iamErrorFault({ status, code: 'BXNIM0415E', message: 'Provided API key could not be found.', shape }));
