@@ -25,11 +25,13 @@ export async function ourLogins(
   if (live.length > 0) {
     const where = [...new Set(live.map((e) => `${e.host} (${e.file})`))].join(', ');
     rt.warning(
-      `Another icr-login job on this runner is logged in to ${where} in the same credentials file; this job's login replaces it and either job's post may remove the other's: set isolate: true in jobs that share a runner.`,
+      `Another icr-login job on this runner is logged in to ${where} in the same credentials file; this job's login replaces it and either job's logout may remove the other's; set isolate: true in jobs that share a runner.`,
       'shared credentials file',
     );
   }
   if (dead.length > 0)
-    rt.debug(`Left by an icr-login job that ended without its post, removed by this job's: ${dead.map((e) => e.host).join(', ')}.`);
+    rt.debug(
+      `Left by an icr-login job that ended without logging out, removed by this job's logout: ${dead.map((e) => e.host).join(', ')}.`,
+    );
   return users;
 }
