@@ -1,6 +1,5 @@
 // The post step: log out exactly the logins main recorded, from the files main wrote, put back
 // earlier credentials, remove our files. Never fails the job: every problem is a warning.
-import { tmpdir } from 'node:os';
 import { maskable, parseApiKey } from '../inputs/apikey.ts';
 import { findClient } from '../clients/discover.ts';
 import { pinnedTo } from '../credential-files/paths.ts';
@@ -16,6 +15,7 @@ import { liesIn, verifiedRunFolder } from '../credential-files/run-folder.ts';
 import type { Runtime } from './runtime.ts';
 import { describeOutcome, done, entryKey, failed, type Outcome, type Target } from '../clients/plan.ts';
 import { readState, type StepState } from './state.ts';
+import { runnerTemp } from './login-environment.ts';
 import { INPUT } from '../inputs/settings.ts';
 import { renderLogoutSummary } from './summary.ts';
 
@@ -41,7 +41,7 @@ export interface LogoutResult {
  */
 async function trusted(rt: Runtime): Promise<StepState & { folder: string | undefined }> {
   const state = readState(rt);
-  const folder = state.run ? await verifiedRunFolder(rt.env['RUNNER_TEMP'] || tmpdir(), state.run) : undefined;
+  const folder = state.run ? await verifiedRunFolder(runnerTemp(rt), state.run) : undefined;
   const inside = async (path: string | undefined): Promise<boolean> => !!path && !!folder && (await liesIn(path, folder));
   return {
     ...state,
