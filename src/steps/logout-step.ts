@@ -95,7 +95,7 @@ async function logOut(
   const kept = earlierPath ? await loadEarlier(earlierPath) : undefined;
   if (kept === undefined && earlierHosts.length > 0) {
     rt.warning(
-      `The copy of the credentials ${earlierHosts.join(', ')} had before ${rt.words.before} is gone from RUNNER_TEMP (did a later step empty it?), so ${rt.words.undoer} cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
+      `The copy of the credentials ${earlierHosts.join(', ')} had before ${rt.words.before} is gone from ${runnerTemp(rt)} (was it emptied?), so ${rt.words.undoer} cannot put them back; log in to ${earlierHosts.length > 1 ? 'them' : 'it'} again by hand.`,
       'earlier credentials',
     );
   }
