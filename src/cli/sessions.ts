@@ -3,15 +3,14 @@
 // two runs at once never share a file. The values are the steps' state (steps/state.ts), never a secret.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { homeFolder } from '../lib/home.ts';
+import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 
 export type Session = Record<string, string>;
 
 /** Where logins record what `icr-login logout` must undo: hosts, clients and paths, never a secret. */
 export function sessionsDir(env: NodeJS.ProcessEnv): string {
-  const base = env['XDG_STATE_HOME'] || join(homeFolder(env), '.local', 'state');
-  return join(base, 'icr-login', 'sessions');
+  return join(stateFolder(env), 'sessions');
 }
 
 /** Session files, newest first. */

@@ -5,10 +5,10 @@
 // neither be reversed nor used to log in; it only tells "this entry is the one that run stored".
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseAuthFile } from './auth-file.ts';
 import { helperGet, helperProgram } from './docker-helper.ts';
+import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { runIsLive } from './run-folder.ts';
 import { writePrivateFile } from './private-files.ts';
@@ -34,8 +34,7 @@ export function entryHash(entry: Record<string, unknown> | undefined, helper?: {
 }
 
 export function recordsDir(env: NodeJS.ProcessEnv): string {
-  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || env['USERPROFILE'] || homedir(), '.local', 'state');
-  return join(base, 'icr-login', 'runs');
+  return join(stateFolder(env), 'runs');
 }
 
 export async function writeRecord(env: NodeJS.ProcessEnv, record: RunRecord): Promise<void> {

@@ -1,6 +1,6 @@
 // The facts about this machine that decide where credentials files are. Adapter over node:fs and node:os.
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeFolder } from '../lib/home.ts';
 import type { Platform } from './paths.ts';
 
 function isDirectory(path: string): boolean {
@@ -23,8 +23,7 @@ function ownDirectory(uid: number): (path: string) => boolean {
 }
 
 export function platformOf(env: NodeJS.ProcessEnv, os: NodeJS.Platform = process.platform): Platform {
-  // The clients find home as Go does: USERPROFILE on Windows, HOME elsewhere.
-  const home = (os === 'win32' ? env['USERPROFILE'] : env['HOME']) || homedir();
+  const home = homeFolder(env, os);
   const uid = process.getuid?.() ?? 0;
   return { os, env, home, uid, isDirectory, isOwnDirectory: ownDirectory(uid) };
 }
