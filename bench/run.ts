@@ -87,9 +87,11 @@ function everyCommand(emu: Emulator, verb: 'login' | 'logout'): Command[] {
 async function main(): Promise<void> {
   const emu = await startEmulator({ hostCount: 2 });
   const machine: Machine = await newMachine(emu);
+  // A namespace by ICR's rules (4–30 characters) in both regions, for the step with images.
+  for (const region of emu.regions) emu.addNamespace(region.name, 'bench');
   const env = { ...process.env, ...machine.env };
   const nodeArgs = ['-e', "process.stdout.write('x')"];
-  const rows: Record<string, number[]> = { bare: [], cold: [], step: [], floor: [], perClient: [], sequential: [], iam: [] };
+  const rows: Record<string, number[]> = { bare: [], cold: [], step: [], images: [], floor: [], perClient: [], sequential: [], iam: [] };
   try {
     for (let i = 0; i < RUNS; i++) {
       // 1. Cold start: time to first output, ours against bare Node, back to back.
@@ -115,6 +117,13 @@ async function main(): Promise<void> {
       const p = await job.post(m);
       rows['step']!.push(m.elapsedMs + p.elapsedMs);
       if (m.code !== 0 || p.code !== 0) throw new Error(`the step failed:\n${m.stdout}${m.stderr}`);
+
+      // The same step checking push access to one image on both hosts (input images), side by side.
+      const checking = await newJob(machine);
+      const mi = await checking.main({ ...inputs, images: 'bench/app' });
+      const pi = await checking.post(mi);
+      if (mi.code !== 0 || pi.code !== 0) throw new Error(`the step with images failed:\n${mi.stdout}${mi.stderr}`);
+      rows['images']!.push(mi.elapsedMs + pi.elapsedMs);
 
       // The floor: two bare Node starts + one IAM round trip + the longest per-file chains, by hand.
       const bareExit = [(await timed(process.execPath, ['-e', '0'], env)).exit, (await timed(process.execPath, ['-e', '0'], env)).exit];
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}; ${RUNS} runs, medians`,
     `cold start   ${ms(med['cold']!)} vs bare Node ${ms(med['bare']!)}: ${(med['cold']! / med['bare']!).toFixed(2)} × (target ≤ 1.5 ×)`,
     `full step    ${ms(med['step']!)} (main + post, 4 clients × 2 hosts) vs floor ${ms(med['floor']!)}: ${(med['step']! / med['floor']!).toFixed(2)} × (target ≤ 1.3 ×)`,
+    `with images  ${ms(med['images']!)} (the same step checking push access to 1 image on both hosts): ${(med['images']! / med['step']!).toFixed(2)} × the step without (target ≤ 1.15 ×)`,
     `             a looser floor, with one chain per client instead of per file: ${ms(med['perClient']!)}: ${(med['step']! / med['perClient']!).toFixed(2)} ×`,
     `             sequential sum ${ms(med['sequential']!)}: the step is ${(med['sequential']! / med['step']!).toFixed(2)} × faster (target ≥ 1.75 ×); the floor is ${(med['sequential']! / med['floor']!).toFixed(2)} × faster`,
     `             one IAM round trip ${ms(med['iam']!)}`,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { msToSeconds } from '../lib/time.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { sleep } from '../lib/retry.ts';
 import { UserError } from '../lib/errors.ts';
@@ -77,7 +78,7 @@ async function acquire(path: string, waitMs: number, file: string): Promise<stri
     }
     if (now >= deadline) {
       throw new UserError(
-        `Another icr-login job (pid ${holder?.pid ?? 'unknown'}) kept ${file} locked for more than ${Math.round(waitMs / 1000)} s (${path}); set isolate: true for jobs that share a runner, or raise input timeout.`,
+        `Another icr-login job (pid ${holder?.pid ?? 'unknown'}) kept ${file} locked for more than ${Math.round(msToSeconds(waitMs))} s (${path}); set isolate: true for jobs that share a runner, or raise input timeout.`,
         'credentials file locked',
       );
     }

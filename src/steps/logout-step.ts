@@ -1,5 +1,7 @@
 // The post step: log out exactly the logins main recorded, from the files main wrote, put back
 // earlier credentials, remove our files. Never fails the job: every problem is a warning.
+import { sep } from 'node:path';
+import { secondsToMs } from '../lib/time.ts';
 import { maskable, parseApiKey } from '../inputs/apikey.ts';
 import { findClient } from '../clients/discover.ts';
 import { pinnedTo } from '../credential-files/paths.ts';
@@ -67,7 +69,7 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
     for (const s of secrets) rt.mask(s);
     const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));
     // Logins in the isolated folder go with it.
-    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(isolation.dir))) };
+    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(`${isolation.dir}${sep}`))) };
   } catch (error) {
     rt.warning(describe(error), 'logout');
     return { ok: false, outstanding: logins };
@@ -89,7 +91,7 @@ async function logOut(
     rt.info('Nothing to log out.');
     return { problems: 0, outstanding: [] };
   }
-  const timeoutMs = timeoutSeconds * 1000;
+  const timeoutMs = secondsToMs(timeoutSeconds);
   // Main's folder is trusted only when it is still there and its own (see trusted()), so a copy that a
   // later step removed shows here as no path, or as a file that cannot be read.
   const kept = earlierPath ? await loadEarlier(earlierPath) : undefined;
