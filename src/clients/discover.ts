@@ -16,7 +16,7 @@ export async function discoverClients(wanted: readonly ClientName[] | 'auto'): P
     const tools = found.filter((t) => t.path !== '');
     if (tools.length === 0) {
       throw new UserError(
-        `Input clients is auto, but none of ${CLIENT_NAMES.join(', ')} is on PATH; install one, or run on a runner that has docker.`,
+        `Input clients is auto, but none of ${CLIENT_NAMES.join(', ')} is on PATH; install one (docker, for example) or name the clients to use.`,
         'clients',
       );
     }

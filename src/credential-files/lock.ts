@@ -78,7 +78,7 @@ async function acquire(path: string, waitMs: number, file: string): Promise<stri
     }
     if (now >= deadline) {
       throw new UserError(
-        `Another icr-login job (pid ${holder?.pid ?? 'unknown'}) kept ${file} locked for more than ${Math.round(msToSeconds(waitMs))} s (${path}); set isolate: true for jobs that share a runner, or raise input timeout.`,
+        `Another icr-login job (pid ${holder?.pid ?? 'unknown'}) kept ${file} locked for more than ${Math.round(msToSeconds(waitMs))} s (${path}); set isolate: true where jobs share a machine, or raise input timeout.`,
         'credentials file locked',
       );
     }

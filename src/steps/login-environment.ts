@@ -25,7 +25,7 @@ export async function inRunnerTemp<T>(dir: string, what: string, work: () => Pro
     return await work();
   } catch (error) {
     throw new UserError(
-      `Could not ${what} under ${dir} (${errnoCode(error, 'an error')}); check that the runner's temp folder (RUNNER_TEMP) exists and is writable.`,
+      `Could not ${what} under ${dir} (${errnoCode(error, 'an error')}); check that the temp folder (RUNNER_TEMP on GitHub, TMPDIR elsewhere) exists and is writable.`,
       'RUNNER_TEMP',
     );
   }

@@ -25,7 +25,7 @@ export async function ourLogins(
   if (live.length > 0) {
     const where = [...new Set(live.map((e) => `${e.host} (${e.file})`))].join(', ');
     rt.warning(
-      `Another icr-login job on this runner is logged in to ${where} in the same credentials file; this job's login replaces it and either job's logout may remove the other's; set isolate: true in jobs that share a runner.`,
+      `Another icr-login job on this machine is logged in to ${where} in the same credentials file; this job's login replaces it and either job's logout may remove the other's; set isolate: true where jobs share a machine.`,
       'shared credentials file',
     );
   }

@@ -63,7 +63,7 @@ describe('two jobs on one HOME without isolate', () => {
       const warnings = mainB.stdout.split('\n').filter((l) => l.startsWith('::warning'));
       expect(warnings).toEqual([
         expect.stringMatching(
-          /^::warning title=shared credentials file::Another icr-login job on this runner is logged in to .*set isolate: true/,
+          /^::warning title=shared credentials file::Another icr-login job on this machine is logged in to .*set isolate: true/,
         ),
       ]);
       // B kept nothing aside: A's login is not B's user's.
