@@ -3,7 +3,8 @@
 // field, so post never acts on a value it did not expect. Every login and process group is saved as
 // a value of its own, so the state grows by one short line per login (never the whole list again),
 // and each carries the run id main saved first: a STATE_* variable an earlier step exported through
-// GITHUB_ENV cannot know that id, so it is never taken for something main wrote.
+// GITHUB_ENV cannot know that id, so it is never taken for something main wrote (and a value main
+// saved wins over an exported one of the same name: docs/icr.md, "The GitHub runner's step state").
 import type { Target } from '../clients/plan.ts';
 import type { Isolation } from '../credential-files/isolation.ts';
 import { DEFAULT_TIMEOUT_SECONDS } from '../inputs/settings.ts';
