@@ -1,7 +1,7 @@
 // ICR's API on a registry host (docs/icr.md): namespaces and quotas, with the IAM access token and the
 // Account header. HTTP adapter; the token goes only in the Authorization header.
 import { parseJson, parseJsonObject } from '../lib/json.ts';
-import { httpRequest, type Answer } from './http.ts';
+import { httpRequest, type HttpAnswer as Answer } from '../iam/http.ts';
 
 export interface IamSession {
   readonly accessToken: string;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind } from '../inputs/images.ts';
 import { parseJsonObject } from '../lib/json.ts';
-import { httpRequest, type Answer } from './http.ts';
+import { httpRequest, type HttpAnswer as Answer } from '../iam/http.ts';
 
 /** `ok` passed; `denied` the registry said no; `retry` may pass on the next try; `broken` will not. */
 export type Probe = { readonly kind: 'ok' | 'denied' | 'retry' | 'broken'; readonly detail: string };

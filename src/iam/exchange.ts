@@ -1,6 +1,6 @@
 // The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
 // (docs/icr.md#iams-token-api).
-import { httpPost } from './http.ts';
+import { httpRequest } from './http.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
 import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -70,17 +70,17 @@ export async function requestToken(
     let wait: number | undefined;
     let answered = false;
     try {
-      const res = await httpPost(url, {
+      const res = await httpRequest('POST', url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
         body,
         signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
-      const answer = readIamAnswer(res.status, res.contentType, res.body);
+      const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
       if (answer.ok) return answer.tokens;
       if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
       answered = true;
       outcome = answeredWith(answer);
-      wait = retryAfter(res.retryAfter, policy.capMs);
+      wait = retryAfter(res.header('retry-after'), policy.capMs);
     } catch (error) {
       if (error instanceof UserError) throw error;
       if (options.signal?.aborted) throw CANCELLED();
