@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
 import { alive, installWrappers, waitFor } from '../harness/wrappers.ts';
-import { emulatorInputs, expectNoKeysIn, newJob, newMachine, readAuths, type Machine } from './checks.ts';
+import { emulatorInputs, expectNoKeysIn, newJob, newMachine, readAuths, type Machine, OLD } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -14,8 +14,6 @@ beforeAll(async () => {
 });
 afterEach(() => emu?.clearFaults());
 afterAll(() => emu?.stop());
-
-const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
 
 async function withEarlier(machine: Machine): Promise<void> {
   for (const file of [machine.dockerFile, machine.containersFile]) {

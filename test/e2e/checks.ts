@@ -69,3 +69,6 @@ export async function expectNoKeysIn(emu: Emulator, files: readonly string[]): P
     ).toEqual([]);
   }
 }
+
+/** An entry the user had before the step, in a credentials file: what post must put back. */
+export const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };

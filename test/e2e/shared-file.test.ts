@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { emulatorInputs, expectNoKeysIn, newJob, newMachine, readAuths } from './checks.ts';
+import { emulatorInputs, expectNoKeysIn, newJob, newMachine, readAuths, OLD } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
 const userOf = (entry: unknown): string =>
   Buffer.from((entry as { auth: string }).auth, 'base64')
     .toString()

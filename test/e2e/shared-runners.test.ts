@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
 import { installSpy } from '../harness/spy.ts';
-import { emulatorInputs, expectNoLeaks, newJob, newMachine, pushAndPull, readAuths } from './checks.ts';
+import { emulatorInputs, expectNoLeaks, newJob, newMachine, pushAndPull, readAuths, OLD } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -15,7 +15,6 @@ beforeAll(async () => {
 afterEach(() => emu?.clearFaults());
 afterAll(() => emu?.stop());
 
-const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
 const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
 
 async function writeJson(path: string, value: unknown): Promise<void> {

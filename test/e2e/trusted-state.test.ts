@@ -3,15 +3,13 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { emulatorInputs, newJob, newMachine, readAuths } from './checks.ts';
+import { emulatorInputs, newJob, newMachine, readAuths, OLD } from './checks.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu?.stop());
-
-const OLD = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
 
 describe('state that post can trust', () => {
   it('ignores STATE_* values an earlier step exported: deletes no folder of the user, runs no other program, logs out no other host', async () => {
