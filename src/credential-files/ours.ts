@@ -23,14 +23,17 @@ export interface RunRecord {
   readonly hash: string;
 }
 
-export const pairHash = (username: string, secret: string): string => createHash('sha256').update(`${username}:${secret}`).digest('hex');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export const pairHash = (username: string, secret: string): string => sha256(`${username}:${secret}`);
 
 /** The hash of what an `auths` entry or a helper holds, or undefined when it holds no `username:secret`. */
 export function entryHash(entry: Record<string, unknown> | undefined, helper?: { Username: string; Secret: string }): string | undefined {
   if (helper) return pairHash(helper.Username, helper.Secret);
   const auth = entry?.['auth'];
   if (typeof auth !== 'string' || auth === '') return undefined;
-  return createHash('sha256').update(Buffer.from(auth, 'base64').toString('utf8')).digest('hex');
+  // The entry stores base64 `username:secret`: the same pair pairHash hashes.
+  return sha256(Buffer.from(auth, 'base64').toString('utf8'));
 }
 
 export function recordsDir(env: NodeJS.ProcessEnv): string {
