@@ -18,7 +18,7 @@ export interface AccessRequest {
   /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
   readonly iam: IamSession | undefined;
   readonly timeoutMs: number;
-  readonly log: { info(m: string): void; warning(m: string, title?: string): void; debug(m: string): void };
+  readonly log: { info(m: string): void; warning(m: string, title?: string): void; debug(m: string): void; mask(secret: string): void };
 }
 
 export interface CheckRow {
@@ -43,7 +43,7 @@ async function probeWithRetries(host: string, image: Image, r: AccessRequest, si
   for (let attempt = 0; ; attempt++) {
     let result: Probe;
     try {
-      result = await probe(host, image.repository, r.access, r.credential, signal);
+      result = await probe(host, image.repository, r.access, r.credential, signal, (s) => r.log.mask(s));
     } catch (error) {
       result = signal.aborted
         ? {

@@ -40,6 +40,7 @@ async function authorize(
   access: AccessKind,
   credential: Credential,
   signal: AbortSignal,
+  mask: (secret: string) => void,
 ): Promise<string | Probe> {
   const ping = await httpRequest('GET', `https://${host}/v2/`, { headers: {}, signal });
   if (ping.status === 200) return '';
@@ -56,13 +57,22 @@ async function authorize(
   const body = parseJsonObject(answer.body);
   const token = body?.['token'] ?? body?.['access_token'];
   if (typeof token !== 'string' || token === '') return { kind: 'broken', detail: `the token service of ${host} answered no token` };
+  // A registry token is a credential too, if a short one: hidden before anything could print it.
+  mask(token);
   return `Bearer ${token}`;
 }
 
 const denied = (a: Answer): Probe => ({ kind: 'denied', detail: registryMessage(a) });
 
-export async function probe(host: string, repo: string, access: AccessKind, credential: Credential, signal: AbortSignal): Promise<Probe> {
-  const auth = await authorize(host, repo, access, credential, signal);
+export async function probe(
+  host: string,
+  repo: string,
+  access: AccessKind,
+  credential: Credential,
+  signal: AbortSignal,
+  mask: (secret: string) => void,
+): Promise<Probe> {
+  const auth = await authorize(host, repo, access, credential, signal, mask);
   if (typeof auth !== 'string') return auth;
   const headers: Record<string, string> = auth ? { authorization: auth } : {};
   const base = `https://${host}/v2/${repo}`;

@@ -25,7 +25,7 @@ export function startAccessCheck(
     credential,
     iam,
     timeoutMs: secondsToMs(settings.timeoutSeconds),
-    log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m) },
+    log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m), mask: (s) => rt.mask(s) },
   });
   // Awaited after the logins; handled here so a failure meanwhile is not an unhandled rejection.
   check.catch(() => {});
