@@ -3,33 +3,32 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Imports go one way: entries → hosts (github, cli) → steps → credential-files, access → clients → iam →
-// inputs → lib. Each folder may import only the folders after it, so a later change cannot quietly
-// tie a lower layer to a higher one.
-const LAYERS = ['github|cli', 'steps', 'credential-files|access', 'clients', 'iam', 'inputs', 'lib'];
+// http → inputs → lib. Each folder (and every folder inside it) may import only the folders after it,
+// so a later change cannot quietly tie a lower layer to a higher one.
+const LAYERS = ['github|cli', 'steps', 'credential-files|access', 'clients', 'iam', 'http', 'inputs', 'lib'];
 const layerRules = LAYERS.map((layer, i) => {
   const above = LAYERS.slice(0, i).flatMap((l) => l.split('|'));
   const siblings = layer.split('|');
-  return siblings.map((folder) => ({
-    files: [`src/${folder}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '../main.ts',
-                '../post.ts',
-                '../cli.ts',
-                ...[...above, ...siblings.filter((f) => f !== folder)].map((f) => `../${f}/*`),
-              ],
-              message: `src/${folder}/ may import ${LAYERS.slice(i + 1).join(', ') || 'nothing else of ours'} (see README, Code layout).`,
-            },
-          ],
-        },
-      ],
-    },
-  }));
+  return siblings.map((folder) => {
+    const banned = [...above, ...siblings.filter((f) => f !== folder)];
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                // From any depth: ../cli/x.ts and ../../cli/x.ts alike.
+                regex: `^(\\.\\./)+((main|post|cli)\\.ts$|(${banned.join('|') || '(?!)'})/)`,
+                message: `src/${folder}/ may import ${LAYERS.slice(i + 1).join(', ') || 'nothing else of ours'} (see CONTRIBUTING.md, Code layout).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
 }).flat();
 
 export default tseslint.config(

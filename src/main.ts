@@ -1,7 +1,7 @@
 // The action's main step on a GitHub runner. Exports run(), so `npx @github/local-action` runs it from source.
 import { toolkitRuntime } from './github/runtime.ts';
 import { describe } from './lib/errors.ts';
-import { loginStep } from './steps/login-step.ts';
+import { loginStep } from './steps/login/step.ts';
 
 export async function run(): Promise<void> {
   const rt = toolkitRuntime();

@@ -3,7 +3,8 @@
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
 import { describe } from '../lib/errors.ts';
-import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
+import { CLIENT_RETRY } from '../lib/limits.ts';
+import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
 import { createNamespace, listNamespaces, readQuota, type IamSession, type Quota } from './icr-api.ts';
 import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings } from './messages.ts';
@@ -36,27 +37,26 @@ export interface AccessReport {
   readonly quotas: ReadonlyMap<string, Quota>;
 }
 
-const RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
-
 /** One probe, retried as logins are: transient answers and network errors, while time is left. */
-async function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<Probe> {
-  for (let attempt = 0; ; attempt++) {
-    let result: Probe;
-    try {
-      result = await probe(host, image.repository, r.access, r.credential, signal, (s) => r.log.mask(s));
-    } catch (error) {
-      result = signal.aborted
-        ? {
-            kind: 'broken',
-            detail: `no answer within ${msToSeconds(r.timeoutMs)} s; check that the runner reaches ${host}, or raise input timeout`,
-          }
-        : { kind: 'retry', detail: describe(error) };
-    }
-    const wait = backoff(RETRY, attempt);
-    if (result.kind !== 'retry' || attempt >= RETRY.retries || deadline - Date.now() - wait < 1000) return result;
-    r.log.debug(`Access check of ${host}/${image.repository}: ${result.detail}. Trying again.`);
-    await sleep(wait, signal);
-  }
+function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<Probe> {
+  return withRetries(
+    {
+      policy: CLIENT_RETRY,
+      deadline,
+      signal,
+      onRetry: (p) => r.log.debug(`Access check of ${host}/${image.repository}: ${p.detail}. Trying again.`),
+    },
+    async () => {
+      try {
+        const p = await probe(host, image.repository, r.access, r.credential, signal, (s) => r.log.mask(s));
+        return p.kind === 'retry' ? transient(p) : final(p);
+      } catch (error) {
+        if (!signal.aborted) return transient<Probe>({ kind: 'retry', detail: describe(error) });
+        const late = `no answer within ${msToSeconds(r.timeoutMs)} s; check that the runner reaches ${host}, or raise input timeout`;
+        return final<Probe>({ kind: 'broken', detail: late });
+      }
+    },
+  );
 }
 
 /** The region's quota, warned about at 90 %; a key that may not read it gets only a debug line. */

@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind } from '../inputs/images.ts';
 import { parseJsonObject } from '../lib/json.ts';
+import { isRetryableStatus } from '../lib/retry.ts';
 import { httpRequest, type HttpAnswer as Answer } from '../iam/http.ts';
 
 /** `ok` passed; `denied` the registry said no; `retry` may pass on the next try; `broken` will not. */
 export type Probe = { readonly kind: 'ok' | 'denied' | 'retry' | 'broken'; readonly detail: string };
 
 const EMPTY_DIGEST = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const transient = (status: number): boolean => status === 429 || (status >= 500 && status !== 501);
 
 /** The registry's own words from an errors body, or the status. */
 export function registryMessage(a: Answer): string {
@@ -30,7 +30,7 @@ export function parseChallenge(header: string | undefined): Record<string, strin
 }
 
 function unexpected(what: string, a: Answer): Probe {
-  return { kind: transient(a.status) ? 'retry' : 'broken', detail: `${what} answered ${registryMessage(a)}` };
+  return { kind: isRetryableStatus(a.status) ? 'retry' : 'broken', detail: `${what} answered ${registryMessage(a)}` };
 }
 
 /** `Authorization` for the repository's scope, or the Probe that ends the check. */

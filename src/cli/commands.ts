@@ -1,7 +1,9 @@
 // The CLI's two commands: login records a session, logout undoes every recorded session.
-import { loginStep } from '../steps/login-step.ts';
-import { logoutStep } from '../steps/logout-step.ts';
-import { encodeState, leavesWork, readState } from '../steps/state.ts';
+import { loginStep } from '../steps/login/step.ts';
+import { logoutStep } from '../steps/logout/step.ts';
+import { readState } from '../steps/state/reader.ts';
+import { leavesWork } from '../steps/state/step-state.ts';
+import { encodeState } from '../steps/state/writer.ts';
 import { listSessions, newSessionPath, readSession, removeSession, rewriteSession, sessionStore, sessionsDir } from './sessions.ts';
 import { cliRuntime } from './terminal.ts';
 

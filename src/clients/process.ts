@@ -1,13 +1,16 @@
 // Running a client: arguments without secrets, the secret on stdin, a time limit that holds for the
 // client and everything it started. Process adapter.
 import { spawn } from 'node:child_process';
-import { GROUPS, groupEnded, groupStarted, isStopping, killGroup } from './groups.ts';
+import { OUTPUT_GRACE_MS } from '../lib/limits.ts';
+import { GROUPS, killGroup, type ProcessGroups } from './groups.ts';
 
 export interface RunOptions {
   /** Written to stdin, then stdin is closed. The only way a secret reaches a child. */
   readonly input?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
+  /** The step's process groups: told of this one, and able to stop it when the step is cancelled. */
+  readonly groups?: ProcessGroups;
 }
 
 export interface RunResult {
@@ -20,16 +23,14 @@ export interface RunResult {
   readonly startError: string | undefined;
 }
 
-/** How long output may still arrive after the client exited: a child it left holding the pipes is not waited for. */
-const GRACE_MS = 250;
-
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  if (isStopping()) return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, startError: 'step cancelled' });
+  const groups = options.groups;
+  if (groups?.isStopping) return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, startError: 'step cancelled' });
   return new Promise((resolve) => {
     // Its own process group: a time limit or a cancelled step kills the client and all it started.
     const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: GROUPS });
     const pgid = child.pid;
-    if (pgid) groupStarted(pgid);
+    if (pgid) groups?.started(pgid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -42,7 +43,10 @@ export function run(command: string, args: readonly string[], options: RunOption
       finished = true;
       clearTimeout(timer);
       clearTimeout(grace);
-      if (pgid) groupEnded(pgid);
+      if (pgid) {
+        if (groups) groups.ended(pgid);
+        else killGroup(pgid);
+      }
       child.stdout.destroy();
       child.stderr.destroy();
       resolve({
@@ -68,7 +72,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.on('exit', (code) => {
       exitCode = code;
-      grace = setTimeout(finish, GRACE_MS);
+      grace = setTimeout(finish, OUTPUT_GRACE_MS);
     });
     child.on('close', (code) => {
       exitCode ??= code;

@@ -1,10 +1,12 @@
 // Logging one client in or out of one host: time limit, transient retries, one-line errors. Process adapter.
 import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './commands.ts';
 import type { Credential } from '../iam/credential.ts';
+import type { ProcessGroups } from './groups.ts';
 import { run, type RunResult } from './process.ts';
-import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
+import { CLIENT_RETRY } from '../lib/limits.ts';
+import { final, transient, withRetries, type RetryPolicy } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
-import { done, failed, type Outcome } from './plan.ts';
+import { describeOutcome, done, failed, type Outcome } from './plan.ts';
 import type { ClientName } from '../inputs/settings.ts';
 
 export interface ClientTool {
@@ -18,10 +20,9 @@ export interface ClientContext {
   readonly timeoutMs: number;
   readonly policy?: RetryPolicy;
   readonly debug?: (message: string) => void;
+  /** The step's process groups, so a cancelled step stops the client. */
+  readonly groups?: ProcessGroups;
 }
-
-const CLIENT_RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
-const MIN_TRY_MS = 1000;
 
 // Causes that may pass; a refused credential never does.
 const TRANSIENT =
@@ -41,25 +42,28 @@ function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: strin
 }
 
 /** A login, retries included, ends within the time limit: a try that timed out is not tried again. */
-export async function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
-  const policy = ctx.policy ?? CLIENT_RETRY;
+export function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
   const deadline = Date.now() + ctx.timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    const result = await run(tool.path, loginArgs(credential.username, host), {
-      input: `${credential.secret}\n`,
-      env: ctx.env,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-    });
-    if (result.code === 0) return done({ client: tool.name, host }, 'logged-in');
-    const message = failure(tool, 'login to', host, result, ctx.timeoutMs);
-    const transient = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
-    const wait = backoff(policy, attempt);
-    // A retry needs time left to be worth starting.
-    const timeLeft = deadline - Date.now() - wait > MIN_TRY_MS;
-    if (!transient || attempt >= policy.retries || !timeLeft) return failed({ client: tool.name, host }, message);
-    ctx.debug?.(`${message} Trying again.`);
-    await sleep(wait);
-  }
+  const login = { client: tool.name, host };
+  return withRetries(
+    {
+      policy: ctx.policy ?? CLIENT_RETRY,
+      deadline,
+      onRetry: (outcome) => ctx.debug?.(`${describeOutcome(outcome)} Trying again.`),
+    },
+    async () => {
+      const result = await run(tool.path, loginArgs(credential.username, host), {
+        input: `${credential.secret}\n`,
+        env: ctx.env,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        groups: ctx.groups,
+      });
+      if (result.code === 0) return final(done(login, 'logged-in'));
+      const outcome = failed(login, failure(tool, 'login to', host, result, ctx.timeoutMs));
+      const passing = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
+      return passing ? transient(outcome) : final(outcome);
+    },
+  );
 }
 
 /**
@@ -67,12 +71,12 @@ export async function clientLogin(tool: ClientTool, host: string, credential: Cr
  * file they share. Saves a login with its network round trips; any doubt means "no".
  */
 export async function clientSees(tool: ClientTool, host: string, username: string, ctx: ClientContext): Promise<boolean> {
-  const result = await run(tool.path, getLoginArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
+  const result = await run(tool.path, getLoginArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs, groups: ctx.groups });
   return result.code === 0 && result.stdout.trim() === username;
 }
 
 export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<Outcome> {
-  const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs });
+  const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs, groups: ctx.groups });
   if (result.code === 0) return done({ client: tool.name, host }, 'logged-out');
   if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return done({ client: tool.name, host }, 'already-logged-out');
   return failed({ client: tool.name, host }, failure(tool, 'logout from', host, result, ctx.timeoutMs));

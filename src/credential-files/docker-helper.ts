@@ -1,9 +1,9 @@
 // docker's credential helpers (credsStore/credHelpers, which containers/image honours too): find them, and read or write one secret through them.
-import { which } from '@actions/io';
 import { basename } from 'node:path';
 import { helperFor, type AuthFile } from './auth-file.ts';
 import { UserError } from '../lib/errors.ts';
 import { parseJsonObject } from '../lib/json.ts';
+import { findExecutable } from '../clients/discover.ts';
 import { run } from '../clients/process.ts';
 
 export interface HelperSecret {
@@ -14,13 +14,19 @@ export interface HelperSecret {
 
 /**
  * The helper program for `host`, or undefined when the client keeps the secret in its file. Throws when
- * it is missing. `client` is docker, or the containers tools (which honour only credHelpers).
+ * it is missing from `env`'s PATH. `client` is docker, or the containers tools (which honour only credHelpers).
  */
-export async function helperProgram(config: AuthFile, configPath: string, host: string, client = 'docker'): Promise<string | undefined> {
+export function helperProgram(
+  config: AuthFile,
+  configPath: string,
+  host: string,
+  env: NodeJS.ProcessEnv,
+  client = 'docker',
+): string | undefined {
   const name = helperFor(config, host, { credsStore: client === 'docker' });
   if (!name) return undefined;
   const program = `docker-credential-${name}`;
-  const path = await which(program, false);
+  const path = findExecutable(program, env);
   if (!path) {
     const key = config.credHelpers?.[host] ? `credHelpers["${host}"]` : 'credsStore';
     throw new UserError(

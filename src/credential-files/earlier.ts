@@ -46,7 +46,7 @@ export async function readEarlier(targets: readonly Target[], env: NodeJS.Proces
     // With DOCKER_CONFIG set, docker and the containers tools share a file: docker's reading is the wider.
     const client = targets.some((o) => o.client === 'docker' && entryKey(o) === entryKey(t)) ? 'docker' : t.client;
     const keys = client === 'docker' ? registryKeys(t.host) : [t.host];
-    const program = await helperProgram(file, t.file, t.host, client);
+    const program = helperProgram(file, t.file, t.host, env, client);
     for (const key of program ? keys : []) {
       const secret = await helperGet(program as string, key, env, timeoutMs);
       if (secret) found.push({ file: t.file, host: t.host, key, helper: { program: program as string, secret } });

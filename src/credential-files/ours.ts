@@ -69,7 +69,12 @@ export async function otherRuns(env: NodeJS.ProcessEnv, ourRun: string): Promise
 export async function currentHash(target: Target, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
   const file = parseAuthFile(await readFile(target.file, 'utf8').catch(() => undefined));
   if (target.client === 'docker') {
-    const program = await helperProgram(file, target.file, target.host).catch(() => undefined);
+    let program: string | undefined;
+    try {
+      program = helperProgram(file, target.file, target.host, env);
+    } catch {
+      program = undefined;
+    }
     if (program) {
       const secret = await helperGet(program, target.host, env, timeoutMs);
       return secret ? entryHash(undefined, secret) : undefined;

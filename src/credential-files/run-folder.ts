@@ -1,12 +1,28 @@
 // Main's private folder under RUNNER_TEMP: the only folder post ever deletes. Its name carries main's
 // random run id and a marker file inside holds it again, so post can tell the folder is main's own
 // and not a path an earlier step slipped into the state.
-import { realpath, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { mkdir, realpath, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { errnoCode, UserError } from '../lib/errors.ts';
 import { writePrivateFile } from './private-files.ts';
 
 const MARKER = '.icr-login-run';
+
+/** The temp folder of the job (RUNNER_TEMP on GitHub) or the machine (TMPDIR elsewhere). */
+export const runnerTemp = (env: NodeJS.ProcessEnv): string => env['RUNNER_TEMP'] || tmpdir();
+
+/** Runs a file-system step under the temp folder, turning its failure into one sentence. */
+export async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new UserError(
+      `Could not ${what} under ${dir} (${errnoCode(error, 'an error')}); check that the temp folder (RUNNER_TEMP on GitHub, TMPDIR elsewhere) exists and is writable.`,
+      'RUNNER_TEMP',
+    );
+  }
+}
 
 export const runFolderPath = (runnerTemp: string, run: string): string => join(runnerTemp, `icr-login-${run}`);
 

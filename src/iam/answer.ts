@@ -1,5 +1,6 @@
 // What IAM's token endpoint answers, read into tokens or one clear sentence (docs/icr.md#iams-token-api). Pure.
 import { parseJsonObject } from '../lib/json.ts';
+import { isRetryableStatus } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
 
 export interface IamTokens {
@@ -46,11 +47,6 @@ function accountOf(claims: Record<string, unknown> | undefined): string | undefi
 function num(value: unknown): number | undefined {
   const n = typeof value === 'string' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-
-/** A status IAM may answer differently on the next try. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status <= 599 && status !== 501);
 }
 
 function describeBody(body: string, contentType: string): string {

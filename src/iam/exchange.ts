@@ -4,7 +4,9 @@ import { httpRequest } from './http.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
 import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
-import { backoff, IAM_RETRY, retryAfter, sleep, type RetryPolicy } from '../lib/retry.ts';
+import { DEFAULT_TIMEOUT_SECONDS, IAM_RETRY, REQUEST_MS } from '../lib/limits.ts';
+import { final, retryAfter, transient, withRetries, type RetryPolicy } from '../lib/retry.ts';
+import { secondsToMs } from '../lib/time.ts';
 
 /** IBM's SDKs name themselves to IAM; so do we (docs/icr.md, "IAM"). */
 export const USER_AGENT = `icr-login/${pkg.version}`;
@@ -49,6 +51,12 @@ export function exchangeApiKey(endpoint: string, apiKey: string, options: Exchan
   );
 }
 
+/** What a try that got no tokens saw: an answer that may change, or none at all. */
+interface Seen {
+  readonly saw: string;
+  readonly answered: boolean;
+}
+
 /** One grant at IAM's token endpoint, retried as IAM_RETRY says; `refused` words a 400/401/403. */
 export async function requestToken(
   endpoint: string,
@@ -57,45 +65,38 @@ export async function requestToken(
   refused: RefusalText = describeFailure,
 ): Promise<IamTokens> {
   const policy = options.policy ?? IAM_RETRY;
-  const deadline = Date.now() + (options.totalMs ?? 60_000);
+  const deadline = Date.now() + (options.totalMs ?? secondsToMs(DEFAULT_TIMEOUT_SECONDS));
   const url = `${endpoint}/identity/token`;
   const body = new URLSearchParams(form).toString();
-  const tries: string[] = [];
-  let unanswered = 0;
+  const tries: Seen[] = [];
+  const seen = (attempt: Seen): Seen => {
+    tries.push(attempt);
+    options.debug?.(`IAM ${url} try ${tries.length}: ${attempt.saw}`);
+    return attempt;
+  };
 
-  for (let attempt = 0; ; attempt++) {
-    const left = deadline - Date.now();
-    const timeout = Math.max(1, Math.min(options.requestMs ?? 30_000, left));
-    let outcome: string;
-    let wait: number | undefined;
-    let answered = false;
+  const last = await withRetries<{ readonly tokens: IamTokens } | Seen>({ policy, deadline, signal: options.signal }, async () => {
+    const timeout = Math.max(1, Math.min(options.requestMs ?? REQUEST_MS, deadline - Date.now()));
+    let res;
     try {
-      const res = await httpRequest('POST', url, {
+      res = await httpRequest('POST', url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
         body,
         signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
-      const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
-      if (answer.ok) return answer.tokens;
-      if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
-      answered = true;
-      outcome = answeredWith(answer);
-      wait = retryAfter(res.header('retry-after'), policy.capMs);
     } catch (error) {
-      if (error instanceof UserError) throw error;
       if (options.signal?.aborted) throw CANCELLED();
-      outcome = networkCause(error);
+      return transient(seen({ saw: networkCause(error), answered: false }));
     }
-    tries.push(`try ${attempt + 1}: ${outcome}`);
-    options.debug?.(`IAM ${url} ${tries.at(-1)}`);
-    const delay = wait ?? backoff(policy, attempt);
-    if (!answered) unanswered++;
-    if (attempt >= policy.retries || Date.now() + delay >= deadline) {
-      const message = `Could not get a token from IAM at ${endpoint} (${tries.join('; ')}); check the runner's network and proxy settings, or IBM Cloud status.`;
-      // IAM never answered at all: a firewall that lets only *.icr.io through looks like this.
-      throw unanswered === tries.length ? new IamUnreachable(message) : new UserError(message, 'IAM');
-    }
-    await sleep(delay, options.signal);
-    if (options.signal?.aborted) throw CANCELLED();
-  }
+    const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
+    if (answer.ok) return final({ tokens: answer.tokens });
+    if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
+    return transient(seen({ saw: answeredWith(answer), answered: true }), retryAfter(res.header('retry-after'), policy.capMs));
+  });
+  if ('tokens' in last) return last.tokens;
+  if (options.signal?.aborted) throw CANCELLED();
+  const said = tries.map((t, i) => `try ${i + 1}: ${t.saw}`).join('; ');
+  const message = `Could not get a token from IAM at ${endpoint} (${said}); check the runner's network and proxy settings, or IBM Cloud status.`;
+  // IAM never answered at all: a firewall that lets only *.icr.io through looks like this.
+  throw tries.every((t) => !t.answered) ? new IamUnreachable(message) : new UserError(message, 'IAM');
 }

@@ -50,7 +50,7 @@ function mistake(value: string): string | undefined {
 export function parseImages(raw: string): Image[] {
   const values = [...new Set(splitList(raw))];
   const mistakes = values.map(mistake).filter((m): m is string => m !== undefined);
-  if (mistakes.length > 0) throw new UserError(mistakes.join('\n'), 'images');
+  if (mistakes.length > 0) throw new UserError(mistakes, 'images');
   return values.map((repository) => {
     const slash = repository.indexOf('/');
     return { namespace: repository.slice(0, slash), name: repository.slice(slash + 1), repository };

@@ -1,7 +1,8 @@
 // Pure parsers for single inputs. Each either returns a value or throws one UserError sentence.
 import { UserError } from '../lib/errors.ts';
 import { didYouMean, quote, splitList } from '../lib/text.ts';
-import { AUTH_TYPES, CLIENT_NAMES, DEFAULT_TIMEOUT_SECONDS, type AuthType, type ClientName } from './settings.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../lib/limits.ts';
+import { AUTH_TYPES, CLIENT_NAMES, type AuthType, type ClientName } from './settings.ts';
 
 const TRUE = ['true', 'yes', 'on', '1'];
 const FALSE = ['false', 'no', 'off', '0'];

@@ -2,9 +2,6 @@
 export const CLIENT_NAMES = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
-/** Seconds a client command may take, and the bound on the IAM exchange, when input timeout is empty. */
-export const DEFAULT_TIMEOUT_SECONDS = 60;
-
 import type { AccessKind, Image } from './images.ts';
 
 export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;

@@ -12,8 +12,8 @@ export interface Report {
   readonly username: string;
   readonly accountId: string | undefined;
   readonly expiresAt: string | undefined;
-  /** The step's error, if it failed. */
-  readonly error: string | undefined;
+  /** The step's errors, one line per mistake; empty when it succeeded. */
+  readonly errors: readonly string[];
   /** The access check of input images, when it ran. */
   readonly access?: AccessReport;
 }
@@ -27,14 +27,23 @@ function mark(outcome: Outcome | undefined): string {
 
 const TROUBLESHOOTING = 'Every message, its cause and its fix: the Troubleshooting section of the icr-login README.';
 
-/** The step failed before any client ran: the error, which says what to do, is the whole summary. */
-export function renderFailure(error: string): string {
-  return ['### icr-login', '', '> [!CAUTION]', `> ${cell(error)}`, '', TROUBLESHOOTING, ''].join('\n');
+/** A caution block with one line per mistake, and where to read more. */
+const caution = (errors: readonly string[]): string[] => [
+  '> [!CAUTION]',
+  ...errors.map((e, i) => `> ${cell(e)}${i < errors.length - 1 ? '<br>' : ''}`),
+  '',
+  TROUBLESHOOTING,
+  '',
+];
+
+/** The step failed before any client ran: the errors, which say what to do, are the whole summary. */
+export function renderFailure(errors: readonly string[]): string {
+  return ['### icr-login', '', ...caution(errors)].join('\n');
 }
 
 export function renderSummary(r: Report): string {
   const lines = ['### icr-login', ''];
-  if (r.error) lines.push(`> [!CAUTION]`, `> ${cell(r.error)}`, '', TROUBLESHOOTING, '');
+  if (r.errors.length > 0) lines.push(...caution(r.errors));
   if (r.hosts.length > 0 && r.clients.length > 0) {
     lines.push(`| registry | ${r.clients.join(' | ')} |`, `|---|${r.clients.map(() => '---').join('|')}|`);
     for (const host of r.hosts) {

@@ -5,15 +5,16 @@ import { readSettings } from '../../../src/inputs/read.ts';
 import { parseCli } from '../../../src/cli/args.ts';
 import { UserError } from '../../../src/lib/errors.ts';
 
-const errorOf = (raw: string): string => {
+const linesOf = (raw: string): readonly string[] => {
   try {
     parseImages(raw);
   } catch (e) {
     expect(e).toBeInstanceOf(UserError);
-    return (e as Error).message;
+    return (e as UserError).lines;
   }
   throw new Error('no error');
 };
+const errorOf = (raw: string): string => linesOf(raw).join(' ');
 
 describe('parseImages', () => {
   it('reads namespace/name, deeper paths, any separator, each once', () => {
@@ -46,8 +47,9 @@ describe('parseImages', () => {
   });
 
   it('says every mistake at once, one line each', () => {
-    const lines = errorOf('us.icr.io/ns/app ok-ns/app ns/app:1 Big/app').split('\n');
+    const lines = linesOf('us.icr.io/ns/app ok-ns/app ns/app:1 Big/app');
     expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toContain('\n');
     expect(lines[0]).toMatch(/registry host/);
     expect(lines[1]).toMatch(/tag/);
     expect(lines[2]).toMatch(/upper-case/);

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { iamPhase } from '../../../src/steps/iam-phase.ts';
-import type { AuthType, Settings } from '../../../src/inputs/settings.ts';
-import { startIamStub } from '../../fakes/iam-stub.ts';
-import { fakeRuntime } from '../../fakes/runtime.ts';
+import { iamTokens } from '../../../../src/steps/login/iam.ts';
+import type { AuthType, Settings } from '../../../../src/inputs/settings.ts';
+import { startIamStub } from '../../../fakes/iam-stub.ts';
+import { fakeRuntime } from '../../../fakes/runtime.ts';
 
 const FAST = { policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 2_000, requestMs: 1_000 };
 
@@ -23,13 +23,13 @@ describe('IAM out of reach', () => {
   it('warns once and goes on without tokens for auth-type apikey', async () => {
     const rt = fakeRuntime();
     const endpoint = await closedPort();
-    expect(await iamPhase(rt, settings(endpoint), FAST)).toBeUndefined();
+    expect(await iamTokens(rt, settings(endpoint), FAST)).toBeUndefined();
     expect(rt.warnings).toEqual([{ title: 'IAM', message: expect.stringContaining(`IAM at ${endpoint} could not be reached`) as string }]);
   });
 
   it.each(['bearer', 'refresh'] as const)('still fails for auth-type %s, which needs IAM', async (authType) => {
     const rt = fakeRuntime();
-    await expect(iamPhase(rt, settings(await closedPort(), authType), FAST)).rejects.toThrow(/Could not get a token from IAM/);
+    await expect(iamTokens(rt, settings(await closedPort(), authType), FAST)).rejects.toThrow(/Could not get a token from IAM/);
     expect(rt.warnings).toEqual([]);
   });
 
@@ -37,7 +37,7 @@ describe('IAM out of reach', () => {
     const stub = await startIamStub();
     try {
       const rt = fakeRuntime();
-      const tokens = await iamPhase(rt, settings(stub.url), FAST);
+      const tokens = await iamTokens(rt, settings(stub.url), FAST);
       expect(tokens?.accountId).toBe(stub.accountId);
       expect(rt.masked).toContain(stub.accessToken);
       expect(rt.infos).toEqual([`IAM accepted the API key for account ${stub.accountId}.`]);

@@ -1,16 +1,14 @@
-// Phase 3 of the login step: main's own folder under RUNNER_TEMP, the clients' environment, isolation.
-import { tmpdir } from 'node:os';
+// The login's environment: main's own folder under RUNNER_TEMP, the clients' environment, isolation.
 import { dirname } from 'node:path';
-import { clientEnv } from '../clients/env.ts';
-import { createIsolation, isolationEnv } from '../credential-files/isolation.ts';
-import { credentialsFile, podmanRuntimeFile } from '../credential-files/paths.ts';
-import { platformOf } from '../credential-files/platform.ts';
-import { createRunFolder } from '../credential-files/run-folder.ts';
-import type { Credential } from '../iam/credential.ts';
-import { OUTPUT, type Settings } from '../inputs/settings.ts';
-import { errnoCode, UserError } from '../lib/errors.ts';
-import type { Runtime } from './runtime.ts';
-import type { StateWriter } from './state.ts';
+import { clientEnv } from '../../clients/env.ts';
+import { createIsolation, isolationEnv } from '../../credential-files/isolation.ts';
+import { credentialsFile, podmanRuntimeFile } from '../../credential-files/paths.ts';
+import { platformOf } from '../../credential-files/platform.ts';
+import { createRunFolder, inRunnerTemp, runnerTemp } from '../../credential-files/run-folder.ts';
+import type { Credential } from '../../iam/credential.ts';
+import { OUTPUT, type Settings } from '../../inputs/settings.ts';
+import type { Runtime } from '../runtime.ts';
+import type { StateWriter } from '../state/writer.ts';
 
 export interface Environment {
   /** What every client runs with: ours without secrets, pointed at the isolated files if asked. */
@@ -19,20 +17,6 @@ export interface Environment {
   readonly folder: string;
 }
 
-/** Runs a file-system step under RUNNER_TEMP, turning its failure into one sentence. */
-export async function inRunnerTemp<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw new UserError(
-      `Could not ${what} under ${dir} (${errnoCode(error, 'an error')}); check that the temp folder (RUNNER_TEMP on GitHub, TMPDIR elsewhere) exists and is writable.`,
-      'RUNNER_TEMP',
-    );
-  }
-}
-
-export const runnerTemp = (rt: Runtime): string => rt.env['RUNNER_TEMP'] || tmpdir();
-
 export async function prepareEnvironment(
   rt: Runtime,
   state: StateWriter,
@@ -40,7 +24,7 @@ export async function prepareEnvironment(
   settings: Settings,
   credential: Credential,
 ): Promise<Environment> {
-  const temp = runnerTemp(rt);
+  const temp = runnerTemp(rt.env);
   const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
   const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
   if (!settings.isolate) return { env: pinnedToPodmansFile(rt, env), folder };

@@ -1,10 +1,10 @@
-// Phases 7 and 8 of the login step: the outputs, from what did log in, and the logins' verdict.
-import type { Failure, Outcome } from '../clients/plan.ts';
-import type { IamTokens } from '../iam/answer.ts';
-import type { Credential } from '../iam/credential.ts';
-import { OUTPUT, type ClientName, type Settings } from '../inputs/settings.ts';
-import { UserError } from '../lib/errors.ts';
-import type { Runtime } from './runtime.ts';
+// The login's end: the outputs, from what did log in, and the logins' verdict.
+import type { Failure, Outcome } from '../../clients/plan.ts';
+import type { IamTokens } from '../../iam/answer.ts';
+import type { Credential } from '../../iam/credential.ts';
+import { OUTPUT, type ClientName, type Settings } from '../../inputs/settings.ts';
+import { UserError } from '../../lib/errors.ts';
+import type { Runtime } from '../runtime.ts';
 
 /** `registries` and `clients` list only what logged in: a host once at least one client did. */
 export function setOutputs(
@@ -24,11 +24,11 @@ export function setOutputs(
   rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
 }
 
-/** Throws one sentence naming every failed login. */
+/** Throws a line for every failed login (one line per mistake). */
 export function verdict(rt: Runtime, outcomes: readonly Outcome[]): void {
   const failures = outcomes.filter((o): o is Outcome & Failure => !o.ok);
-  if (failures.length > 0) {
-    const rest = outcomes.some((o) => o.ok) ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
-    throw new UserError(`${failures.map((o) => o.why).join('; ')}.${rest}`, `${failures[0]!.client} login`);
-  }
+  if (failures.length === 0) return;
+  const rest = outcomes.some((o) => o.ok) ? ` The logins that succeeded are logged out by ${rt.words.undo}.` : '';
+  const lines = failures.map((o, i) => `${o.why}.${i === failures.length - 1 ? rest : ''}`);
+  throw new UserError(lines, `${failures[0]!.client} login`);
 }

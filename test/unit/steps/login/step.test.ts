@@ -3,12 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loginStep } from '../../../src/steps/login-step.ts';
-import { leavesWork, readState } from '../../../src/steps/state.ts';
-import { fakeClients, type FakeClients } from '../../fakes/clients.ts';
-import { startIamStub, type IamStub } from '../../fakes/iam-stub.ts';
-import { fakeRuntime, type FakeRuntime } from '../../fakes/runtime.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loginStep } from '../../../../src/steps/login/step.ts';
+import { readState } from '../../../../src/steps/state/reader.ts';
+import { leavesWork } from '../../../../src/steps/state/step-state.ts';
+import { fakeClients, type FakeClients } from '../../../fakes/clients.ts';
+import { startIamStub, type IamStub } from '../../../fakes/iam-stub.ts';
+import { fakeRuntime, type FakeRuntime } from '../../../fakes/runtime.ts';
 
 const KEY = 'unit-test-api-key-0123456789abcdefghijkl';
 
@@ -20,22 +21,23 @@ beforeEach(async () => {
   stops.push(() => rm(home, { recursive: true, force: true }));
 });
 afterEach(async () => {
-  vi.unstubAllEnvs();
+  path = '';
   await iam?.stop();
   iam = undefined;
   for (const stop of stops.splice(0)) await stop();
 });
 
-/** The fake clients alone on PATH: discovery (which reads process.env) and the runtime's env agree. */
+/** The PATH of the step's environment: the fake clients alone, once a test has made them. */
+let path = '';
 async function withClients(names: readonly string[], refuse: Record<string, readonly string[]> = {}): Promise<FakeClients> {
   const clients = await fakeClients(names, refuse);
   stops.push(() => rm(clients.dir, { recursive: true, force: true }));
-  vi.stubEnv('PATH', clients.dir);
+  path = clients.dir;
   return clients;
 }
 
 function host(inputs: Record<string, string>): FakeRuntime {
-  const env = { PATH: process.env['PATH'], HOME: home, RUNNER_TEMP: join(home, 'runner-temp') };
+  const env = { PATH: path, HOME: home, RUNNER_TEMP: join(home, 'runner-temp') };
   return fakeRuntime({ inputs: { 'api-key': KEY, 'iam-endpoint': iam?.url ?? '', ...inputs }, env });
 }
 
@@ -83,6 +85,32 @@ describe('loginStep', () => {
     expect(iam.calls()).toBe(0);
     expect(await clients.calls('docker')).toEqual([]);
     expect(readState(rt).logins).toEqual([]);
+  });
+
+  it('looks for clients on the PATH of its own environment, never on the process’s', async () => {
+    iam = await startIamStub();
+    const clients = await withClients(['docker']);
+    const rt = fakeRuntime({
+      inputs: { 'api-key': KEY, 'iam-endpoint': iam.url, clients: 'docker' },
+      env: { PATH: join(home, 'no-such-bin'), HOME: home, RUNNER_TEMP: join(home, 'runner-temp') },
+    });
+    const before = process.env['PATH'];
+    process.env['PATH'] = `${clients.dir}:${before}`;
+    try {
+      expect(await loginStep(rt)).toBe('failed');
+    } finally {
+      process.env['PATH'] = before;
+    }
+    expect(expectOneFailure(rt)).toMatch(/^Client docker is listed in input clients but not installed/);
+  });
+
+  it('leaves no signal listener of its own behind', async () => {
+    iam = await startIamStub();
+    await withClients(['docker']);
+    const listeners = (): number[] => ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));
+    const before = listeners();
+    expect(await loginStep(host({ region: 'us-south', clients: 'docker' }))).toBe('ok');
+    expect(listeners()).toEqual(before);
   });
 
   it('fails at once for a listed client that is not on PATH, without waiting for IAM', async () => {

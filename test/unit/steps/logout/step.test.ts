@@ -3,22 +3,21 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { logoutStep } from '../../../src/steps/logout-step.ts';
-import { encodeState, EMPTY_STATE } from '../../../src/steps/state.ts';
-import { fakeClients, type FakeClients } from '../../fakes/clients.ts';
-import { fakeRuntime } from '../../fakes/runtime.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { logoutStep } from '../../../../src/steps/logout/step.ts';
+import { EMPTY_STATE } from '../../../../src/steps/state/step-state.ts';
+import { encodeState } from '../../../../src/steps/state/writer.ts';
+import { fakeClients, type FakeClients } from '../../../fakes/clients.ts';
+import { fakeRuntime } from '../../../fakes/runtime.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  vi.unstubAllEnvs();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
 async function withClients(names: readonly string[]): Promise<FakeClients> {
   const clients = await fakeClients(names);
   dirs.push(clients.dir);
-  vi.stubEnv('PATH', clients.dir);
   return clients;
 }
 

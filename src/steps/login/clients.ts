@@ -1,14 +1,15 @@
-// Phase 6 of the login step: every planned login, each saved for post before its client starts,
-// each writer of a file holding the file's lock, each outcome reported the moment it is known.
-import { describeOutcome, failed, type Outcome, type Target } from '../clients/plan.ts';
-import { runLogins, type LoginHooks } from '../clients/run-logins.ts';
-import type { ClientTool } from '../clients/run.ts';
-import type { ClientName } from '../inputs/settings.ts';
-import { withFileLock } from '../credential-files/lock.ts';
-import type { Credential } from '../iam/credential.ts';
-import { describe } from '../lib/errors.ts';
-import type { Runtime } from './runtime.ts';
-import type { StateWriter } from './state.ts';
+// The logins themselves: every planned login, each saved for post before its client starts, each
+// writer of a file holding the file's lock, each outcome reported the moment it is known.
+import type { ProcessGroups } from '../../clients/groups.ts';
+import { describeOutcome, failed, type Outcome, type Target } from '../../clients/plan.ts';
+import { runLogins, type LoginHooks } from '../../clients/run-logins.ts';
+import type { ClientTool } from '../../clients/run.ts';
+import type { ClientName } from '../../inputs/settings.ts';
+import { withFileLock } from '../../credential-files/lock.ts';
+import type { Credential } from '../../iam/credential.ts';
+import { describe } from '../../lib/errors.ts';
+import type { Runtime } from '../runtime.ts';
+import type { StateWriter } from '../state/writer.ts';
 
 export interface LoginContext {
   readonly targets: readonly Target[];
@@ -16,6 +17,7 @@ export interface LoginContext {
   readonly credential: Credential;
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
+  readonly groups: ProcessGroups;
 }
 
 /** Runs the logins; `heard` is told of each outcome as it comes. */
@@ -31,5 +33,11 @@ export async function logInClients(rt: Runtime, state: StateWriter, c: LoginCont
       heard(outcome);
     },
   };
-  await runLogins(c.targets, c.tools, c.credential, { env: c.env, timeoutMs: c.timeoutMs, debug: (m) => rt.debug(m) }, hooks);
+  await runLogins(
+    c.targets,
+    c.tools,
+    c.credential,
+    { env: c.env, timeoutMs: c.timeoutMs, groups: c.groups, debug: (m) => rt.debug(m) },
+    hooks,
+  );
 }

@@ -1,12 +1,12 @@
-// The main step's part of the access check (src/access/): started beside the logins, its outputs and its
-// failure after them, so post still logs out every login when a check is denied.
-import { checkAccess, passedImages, type AccessReport } from '../access/check.ts';
-import type { IamTokens } from '../iam/answer.ts';
-import type { Credential } from '../iam/credential.ts';
-import { UserError } from '../lib/errors.ts';
-import { OUTPUT, type Settings } from '../inputs/settings.ts';
-import { secondsToMs } from '../lib/time.ts';
-import type { Runtime } from './runtime.ts';
+// The login's access check of input images (src/access/): started beside the logins, its outputs and
+// its failure after them, so post still logs out every login when a check is denied.
+import { checkAccess, passedImages, type AccessReport } from '../../access/check.ts';
+import type { IamTokens } from '../../iam/answer.ts';
+import type { Credential } from '../../iam/credential.ts';
+import { UserError } from '../../lib/errors.ts';
+import { OUTPUT, type Settings } from '../../inputs/settings.ts';
+import { secondsToMs } from '../../lib/time.ts';
+import type { Runtime } from '../runtime.ts';
 
 /** Starts the check of input images on every host; resolves undefined at once when images is empty. */
 export function startAccessCheck(
@@ -38,7 +38,9 @@ export function finishAccessCheck(rt: Runtime, settings: Settings, report: Acces
   rt.setOutput(OUTPUT.images, passedImages(report, settings.hosts).join(','));
   const lines = [...new Set(report.rows.flatMap((r) => (r.line ? [r.line] : [])))];
   if (lines.length > 0) {
-    throw new UserError(`${lines.join('\n')}\nThe logins succeeded; ${rt.words.undo} logs them out.`, 'images');
+    // One line per host and image; the last says what becomes of the logins.
+    const last = `${lines.pop()!} The logins succeeded; ${rt.words.undo} logs them out.`;
+    throw new UserError([...lines, last], 'images');
   }
   const what = settings.access === 'push' ? 'push to' : 'pull from';
   rt.info(`The key can ${what} ${passedImages(report, settings.hosts).join(', ')}.`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_STATE, encodeState, leavesWork, readState, stateWriter } from '../../../src/steps/state.ts';
+import { readState } from '../../../../src/steps/state/reader.ts';
+import { EMPTY_STATE, leavesWork } from '../../../../src/steps/state/step-state.ts';
+import { encodeState, stateWriter } from '../../../../src/steps/state/writer.ts';
 
 const store = (saved: Record<string, string>) => ({ getState: (name: string) => saved[name] ?? '' });
 const RUN = '0f8e3a52-1b7c-4d2e-9f00-123456789abc';

@@ -1,0 +1,49 @@
+// The post step: stop what main could not, log out exactly the logins main recorded, put back earlier
+// credentials, remove our files. Never fails the job: every problem is a warning.
+import { sep } from 'node:path';
+import { clientEnv } from '../../clients/env.ts';
+import { killGroups } from '../../clients/groups.ts';
+import type { Target } from '../../clients/plan.ts';
+import { removeRecord } from '../../credential-files/ours.ts';
+import { removeQuietly } from '../../credential-files/private-files.ts';
+import { INPUT } from '../../inputs/settings.ts';
+import { describe } from '../../lib/errors.ts';
+import type { Runtime } from '../runtime.ts';
+import { logOut } from './logouts.ts';
+import { keySecrets, trustedState } from './trust.ts';
+
+export interface LogoutResult {
+  /** Everything was logged out (or left in place by logout: false). */
+  readonly ok: boolean;
+  /** Logins still in place that a later try could remove: failed, and not overwritten by earlier credentials. */
+  readonly outstanding: readonly Target[];
+}
+
+/** The phases of post, in order: trust, stop, log out (with put-back), clean up. */
+export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
+  // 1. What of main's state post may act on.
+  const state = await trustedState(rt);
+  const { isolation, logins, folder } = state;
+  // 2. A client main could not stop (main was killed) must not write after the logout.
+  await killGroups(state.groups);
+  try {
+    if (!state.logout) {
+      rt.info('Input logout is false: leaving the clients logged in.');
+      return { ok: true, outstanding: [] };
+    }
+    const secrets = keySecrets(rt.getInput(INPUT.apiKey));
+    for (const s of secrets) rt.mask(s);
+    // 3. The logouts, each entry's earlier credentials put back.
+    const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));
+    // Logins in the isolated folder go with it.
+    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(`${isolation.dir}${sep}`))) };
+  } catch (error) {
+    rt.warning(describe(error), 'logout');
+    return { ok: false, outstanding: logins };
+  } finally {
+    // 4. Main's folder (the copy of earlier credentials, the isolated files) goes whatever happened
+    // above; on GitHub the runner also empties RUNNER_TEMP at the end of every job.
+    if (folder) await removeQuietly(folder);
+    if (state.run) await removeRecord(rt.env, state.run);
+  }
+}

@@ -1,0 +1,66 @@
+// Post's side of the state (step-state.ts has its shape and names): each value validated, anything
+// malformed or not of main's run read as absent, never thrown.
+import type { Target } from '../../clients/plan.ts';
+import type { Isolation } from '../../credential-files/isolation.ts';
+import { CLIENT_NAMES } from '../../inputs/settings.ts';
+import { parseJson, parseJsonObject } from '../../lib/json.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../lib/limits.ts';
+import { EMPTY_STATE, NAME, type StateStore, type StepState } from './step-state.ts';
+
+/** More entries than any run makes; only a bound on reading. */
+const MAX_ENTRIES = 100_000;
+
+/** Numbered values, read until the first one that is missing. */
+function entries<T>(store: { getState(name: string): string }, name: (n: number) => string, decode: (text: string) => T | undefined): T[] {
+  const found: T[] = [];
+  for (let n = 0; n < MAX_ENTRIES; n++) {
+    const text = store.getState(name(n));
+    if (text === '') break;
+    const value = decode(text);
+    if (value !== undefined) found.push(value);
+  }
+  return found;
+}
+
+function decodeLogin(text: string, run: string): Target | undefined {
+  const v = parseJsonObject(text);
+  if (!v || v['run'] !== run || !['client', 'host', 'file'].every((k) => typeof v[k] === 'string')) return undefined;
+  if (!(CLIENT_NAMES as readonly string[]).includes(v['client'] as string)) return undefined;
+  return { client: v['client'], host: v['host'], file: v['file'] } as Target;
+}
+
+function decodeGroup(text: string, run: string): number | undefined {
+  const [id, pgid] = text.split(':');
+  const n = Number(pgid);
+  return id === run && Number.isInteger(n) && n > 1 ? n : undefined;
+}
+
+function decodeStrings(text: string): string[] {
+  const value = parseJson(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function decodeIsolation(text: string): Isolation | undefined {
+  const v = parseJsonObject(text);
+  return v && typeof v['dir'] === 'string' && typeof v['dockerConfig'] === 'string' && typeof v['authFile'] === 'string'
+    ? { dir: v['dir'], dockerConfig: v['dockerConfig'], authFile: v['authFile'] }
+    : undefined;
+}
+
+/** Reads and validates what main saved; anything malformed, or not of main's run, reads as absent. */
+export function readState(store: Pick<StateStore, 'getState'>): StepState {
+  const run = store.getState(NAME.run);
+  if (!/^[\w-]{8,64}$/.test(run)) return EMPTY_STATE;
+  const timeout = Number(store.getState(NAME.timeout));
+  return {
+    run,
+    logout: store.getState(NAME.logout) !== 'false',
+    timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_SECONDS,
+    logins: entries(store, NAME.login, (text) => decodeLogin(text, run)),
+    isolation: decodeIsolation(store.getState(NAME.isolated)),
+    earlierPath: store.getState(NAME.earlier) || undefined,
+    earlierHosts: decodeStrings(store.getState(NAME.earlierHosts)),
+    owner: /^[0-9a-f]{64}$/.test(store.getState(NAME.owner)) ? store.getState(NAME.owner) : undefined,
+    groups: store.getState(NAME.stopped) === run ? [] : entries(store, NAME.group, (text) => decodeGroup(text, run)),
+  };
+}
