@@ -119,7 +119,8 @@ describe('time limits that hold', () => {
     else expect(main.code).toBe(0);
     const pids = await wrappers.pids();
     expect(pids.length).toBe(2);
-    for (const pid of pids) expect(alive(pid), `process ${pid}`).toBe(false);
+    // SIGKILL is sent before main ends; on a loaded machine the kernel may take a moment to finish the process.
+    for (const pid of pids) expect(await waitFor(() => !alive(pid), 3000), `process ${pid}`).toBe(true);
     await job.post(main);
   });
 });
