@@ -3,9 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Imports go one way: entries → hosts (github, cli) → steps → credential-files, access → clients → iam →
-// inputs → lib. Each folder may import only the folders after it, so a later change cannot quietly
+// http → inputs → lib. Each folder may import only the folders after it, so a later change cannot quietly
 // tie a lower layer to a higher one.
-const LAYERS = ['github|cli', 'steps', 'credential-files|access', 'clients', 'iam', 'inputs', 'lib'];
+const LAYERS = ['github|cli', 'steps', 'credential-files|access', 'clients', 'iam', 'http', 'inputs', 'lib'];
 const layerRules = LAYERS.map((layer, i) => {
   const above = LAYERS.slice(0, i).flatMap((l) => l.split('|'));
   const siblings = layer.split('|');

@@ -2,6 +2,7 @@
 // quotas read, then each repository probed, retried on transient errors within the step's timeout.
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
+import type { Env, Network } from '../http/request.ts';
 import { describe } from '../lib/errors.ts';
 import { backoff, sleep, type RetryPolicy } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
@@ -18,6 +19,8 @@ export interface AccessRequest {
   /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
   readonly iam: IamSession | undefined;
   readonly timeoutMs: number;
+  /** The step's environment, where the proxy settings come from; process.env until every step passes its own. */
+  readonly env?: Env;
   readonly log: { info(m: string): void; warning(m: string, title?: string): void; debug(m: string): void; mask(secret: string): void };
 }
 
@@ -36,6 +39,8 @@ export interface AccessReport {
   readonly quotas: ReadonlyMap<string, Quota>;
 }
 
+const network = (r: AccessRequest, signal: AbortSignal): Network => ({ env: r.env ?? process.env, signal });
+
 const RETRY: RetryPolicy = { retries: 2, baseMs: 1000, capMs: 4000 };
 
 /** One probe, retried as logins are: transient answers and network errors, while time is left. */
@@ -43,7 +48,7 @@ async function probeWithRetries(host: string, image: Image, r: AccessRequest, si
   for (let attempt = 0; ; attempt++) {
     let result: Probe;
     try {
-      result = await probe(host, image.repository, r.access, r.credential, signal, (s) => r.log.mask(s));
+      result = await probe(host, image.repository, r.access, r.credential, network(r, signal), (s) => r.log.mask(s));
     } catch (error) {
       result = signal.aborted
         ? {
@@ -61,7 +66,7 @@ async function probeWithRetries(host: string, image: Image, r: AccessRequest, si
 
 /** The region's quota, warned about at 90 %; a key that may not read it gets only a debug line. */
 async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signal: AbortSignal): Promise<Quota | undefined> {
-  const q = await readQuota(host, iam, signal).catch((e: unknown) => describe(e));
+  const q = await readQuota(host, iam, network(r, signal)).catch((e: unknown) => describe(e));
   if (typeof q === 'string') {
     r.log.debug(`ICR did not show the quota of ${host} to this key (${q}); no quota check there.`);
     return undefined;
@@ -77,7 +82,10 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
   const created = new Set<string>();
   if (r.createNamespace && iam) {
     for (const ns of new Set(r.images.map((i) => i.namespace))) {
-      const c = await createNamespace(host, ns, iam, signal).catch((e: unknown) => ({ kind: 'failed' as const, detail: describe(e) }));
+      const c = await createNamespace(host, ns, iam, network(r, signal)).catch((e: unknown) => ({
+        kind: 'failed' as const,
+        detail: describe(e),
+      }));
       if (c.kind === 'created') {
         created.add(ns);
         r.log.info(createdLine(host, ns));
@@ -97,7 +105,7 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
       return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };
     }
     // Which of the two it is, when ICR's API lets the key see its namespaces.
-    visible ??= iam ? listNamespaces(host, iam, signal).catch(() => undefined) : Promise.resolve(undefined);
+    visible ??= iam ? listNamespaces(host, iam, network(r, signal)).catch(() => undefined) : Promise.resolve(undefined);
     const seen = await visible;
     const reason = seen === undefined ? 'either' : seen.includes(image.namespace) ? 'no-role' : 'missing';
     return {

@@ -1,6 +1,6 @@
 // The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
 // (docs/icr.md#iams-token-api).
-import { httpRequest } from './http.ts';
+import { httpRequest, type Env } from '../http/request.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
 import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -18,6 +18,8 @@ export interface ExchangeOptions {
   /** Stops the exchange (a missing client already failed the step). */
   readonly signal?: AbortSignal;
   readonly debug?: (message: string) => void;
+  /** The step's environment, where the proxy settings come from; process.env until every step passes its own. */
+  readonly env?: Env;
 }
 
 /** One sentence for an answer that refused the grant (IAM's 400/401/403). */
@@ -73,6 +75,7 @@ export async function requestToken(
       const res = await httpRequest('POST', url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
         body,
+        env: options.env ?? process.env,
         signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
       const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
