@@ -7,14 +7,11 @@ import { writeLicenses } from './licenses.mjs';
 // Each entry module exports run(); the bundle is a tiny virtual module that calls it, so the same
 // files serve the runner, the CLI and `npx @github/local-action` (which calls run() itself).
 const runners = ['main', 'post', 'cli'];
-const entries = { ...Object.fromEntries(runners.map((name) => [name, `entry:${name}`])), proxy: 'src/http/undici-proxy.ts' };
+const entries = Object.fromEntries(runners.map((name) => [name, `entry:${name}`]));
 
 const lean = {
   name: 'lean',
   setup(b) {
-    b.onResolve({ filter: /\/undici-proxy\.ts$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './proxy.js', external: true } : undefined,
-    );
     b.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
     b.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({
       // The CLI keeps its shebang, so `npx icr-login` can execute it.

@@ -2,7 +2,7 @@
 // use (TLS set-up is not needed to print a step's first line), through the proxy that the caller's env
 // names (proxy.ts), which Node's own proxy support reaches (an Agent's proxyEnv: CONNECT for https).
 // Answers are small JSON bodies, read whole; one that passes MAX_ANSWER_BYTES is cut off and refused.
-import type { Agent, IncomingHttpHeaders } from 'node:http';
+import type { Agent } from 'node:http';
 import { UserError } from '../lib/errors.ts';
 import { nodeReachesProxies, proxyFor, type Env } from './proxy.ts';
 
@@ -29,14 +29,6 @@ export interface RequestOptions extends Network {
   readonly body?: string;
 }
 
-/** An answer as it arrives: its body still to read, and how to stop it. */
-export interface Arriving {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: AsyncIterable<Buffer>;
-  stop(): void;
-}
-
 /** An answer larger than MAX_ANSWER_BYTES: not retried, as the next one would be as large. */
 export class AnswerTooLarge extends UserError {
   constructor(host: string) {
@@ -46,49 +38,57 @@ export class AnswerTooLarge extends UserError {
   }
 }
 
-// One agent per protocol, so requests of a step to the same host reuse their connection. An agent's
-// idle sockets do not keep the process alive.
+// One agent per protocol and proxy, so requests of a step to the same host reuse their connection. An
+// agent's idle sockets do not keep the process alive.
 const agents = new Map<string, Agent>();
 
-async function direct(method: string, url: URL, options: RequestOptions): Promise<Arriving> {
-  const https = url.protocol === 'https:';
-  const { Agent: Kind, request: send } = https ? await import('node:https') : await import('node:http');
-  let agent = agents.get(url.protocol);
-  // An empty proxyEnv is a direct agent whatever NODE_USE_ENV_PROXY says: proxy.ts alone decides.
-  if (!agent) agents.set(url.protocol, (agent = new Kind({ keepAlive: true, timeout: 5_000, proxyEnv: {} })));
-  const length = options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) };
-  return new Promise((resolve, reject) => {
-    const req = send(url, { method, headers: { ...options.headers, ...length }, signal: options.signal, agent }, (res) =>
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, stop: () => req.destroy() }),
+async function agentFor(url: URL, env: Env): Promise<Agent> {
+  const proxy = proxyFor(url, env);
+  if (proxy && !nodeReachesProxies(process.versions.node)) {
+    throw new UserError(
+      `Node ${process.versions.node} cannot reach a proxy by itself; run icr-login on Node 22.21 or later (24.5 or later on Node 24), or unset ${url.protocol === 'https:' ? 'HTTPS_PROXY and ' : ''}HTTP_PROXY.`,
+      'proxy',
     );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-async function read(host: string, answer: Arriving): Promise<HttpAnswer> {
-  const chunks: Buffer[] = [];
-  let size = Number(answer.headers['content-length']) || 0;
-  if (size <= MAX_ANSWER_BYTES) {
-    size = 0;
-    for await (const chunk of answer.body) {
-      size += chunk.length;
-      if (size > MAX_ANSWER_BYTES) break;
-      chunks.push(chunk);
-    }
   }
-  if (size > MAX_ANSWER_BYTES) {
-    answer.stop();
-    throw new AnswerTooLarge(host);
+  const key = `${url.protocol} ${proxy?.href ?? ''}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const https = url.protocol === 'https:';
+    const { Agent: Kind } = https ? await import('node:https') : await import('node:http');
+    // An empty proxyEnv is a direct agent whatever NODE_USE_ENV_PROXY says: proxy.ts alone decides.
+    const proxyEnv = proxy ? { [https ? 'HTTPS_PROXY' : 'HTTP_PROXY']: proxy.href } : {};
+    agent = new Kind({ keepAlive: true, timeout: 5_000, proxyEnv });
+    agents.set(key, agent);
   }
-  const headers = answer.headers;
-  return { status: answer.status, header: (name) => [headers[name]].flat()[0], body: Buffer.concat(chunks).toString('utf8') };
+  return agent;
 }
 
 export async function httpRequest(method: string, url: string, options: RequestOptions): Promise<HttpAnswer> {
   const target = new URL(url);
-  const proxy = proxyFor(target, options.env);
-  if (!proxy) return read(target.host, await direct(method, target, options));
-  const { viaProxy } = await import('./undici-proxy.ts');
-  return read(target.host, await viaProxy(method, target, proxy, options));
+  const agent = await agentFor(target, options.env);
+  const { request: send } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const length = options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) };
+  return new Promise((resolve, reject) => {
+    const req = send(target, { method, headers: { ...options.headers, ...length }, signal: options.signal, agent }, (res) => {
+      const tooLarge = (): void => {
+        reject(new AnswerTooLarge(target.host));
+        req.destroy();
+      };
+      if (Number(res.headers['content-length']) > MAX_ANSWER_BYTES) return tooLarge();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) tooLarge();
+        else chunks.push(chunk);
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        const headers = res.headers;
+        resolve({ status: res.statusCode ?? 0, header: (name) => [headers[name]].flat()[0], body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
