@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { request } from 'node:https';
 import { startEmulator, type Emulator } from '../test/emulator/index.ts';
 import { emulatorInputs, newJob, newMachine, type Machine } from '../test/harness/machine.ts';
 import { ROOT } from '../test/harness/runner.ts';
@@ -49,18 +49,23 @@ async function chain(steps: Command[], env: NodeJS.ProcessEnv): Promise<number> 
 
 async function iamRoundTrip(emu: Emulator): Promise<number> {
   // A fresh connection each time, as a step makes one: TLS handshake included.
-  const agent = new Agent({ connect: { ca: await readFile(emu.caFile, 'utf8') } });
+  const ca = await readFile(emu.caFile, 'utf8');
+  const body = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: emu.keys.user.key }).toString();
   const start = performance.now();
-  const res = await undiciFetch(`${emu.iamUrl}/identity/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: emu.keys.user.key }).toString(),
-    dispatcher: agent,
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      `${emu.iamUrl}/identity/token`,
+      { method: 'POST', ca, agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', resolve);
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  await res.text();
-  const ms = performance.now() - start;
-  await agent.close();
-  return ms;
+  return performance.now() - start;
 }
 
 type Command = [string, string[], string?];

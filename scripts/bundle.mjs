@@ -7,7 +7,7 @@ import { writeLicenses } from './licenses.mjs';
 // Each entry module exports run(); the bundle is a tiny virtual module that calls it, so the same
 // files serve the runner, the CLI and `npx @github/local-action` (which calls run() itself).
 const runners = ['main', 'post', 'cli'];
-const entries = { ...Object.fromEntries(runners.map((name) => [name, `entry:${name}`])), proxy: 'src/iam/proxy-post.ts' };
+const entries = Object.fromEntries(runners.map((name) => [name, `entry:${name}`]));
 
 const lean = {
   name: 'lean',
@@ -19,10 +19,6 @@ const lean = {
       resolveDir: resolve(import.meta.dirname, '..'),
       loader: 'ts',
     }));
-    // The proxy path is its own bundle, imported only when a proxy is configured.
-    b.onResolve({ filter: /\/proxy-post\.ts$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './proxy.js', external: true } : undefined,
-    );
     // @actions/core imports its HTTP client only for OIDC tokens, which we never request.
     b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
@@ -40,8 +36,8 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  // The action runs on node24 (action.yml); the CLI, and the proxy bundle it loads, on Node 22.19 or later
-  // (package.json engines). One floor for every bundle: code built for node22 runs unchanged on node24.
+  // The action runs on node24 (action.yml); the CLI on Node 22 (package.json engines). One floor for
+  // every bundle: code built for node22 runs unchanged on node24.
   target: 'node22',
   minify: true,
   sourcemap: 'linked',

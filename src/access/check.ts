@@ -2,7 +2,8 @@
 // quotas read, then each repository probed, retried on transient errors within the step's timeout.
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
-import { describe } from '../lib/errors.ts';
+import type { Env, Network } from '../http/request.ts';
+import { describe, UserError } from '../lib/errors.ts';
 import { CLIENT_RETRY } from '../lib/limits.ts';
 import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
@@ -19,6 +20,8 @@ export interface AccessRequest {
   /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
   readonly iam: IamSession | undefined;
   readonly timeoutMs: number;
+  /** The step's environment, where the proxy settings come from. */
+  readonly env: Env;
   readonly log: { info(m: string): void; warning(m: string, title?: string): void; debug(m: string): void; mask(secret: string): void };
 }
 
@@ -37,6 +40,8 @@ export interface AccessReport {
   readonly quotas: ReadonlyMap<string, Quota>;
 }
 
+const network = (r: AccessRequest, signal: AbortSignal): Network => ({ env: r.env, signal });
+
 /** One probe, retried as logins are: transient answers and network errors, while time is left. */
 function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<Probe> {
   return withRetries(
@@ -48,9 +53,11 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
     },
     async () => {
       try {
-        const p = await probe(host, image.repository, r.access, r.credential, signal, (s) => r.log.mask(s));
+        const p = await probe(host, image.repository, r.access, r.credential, network(r, signal), (s) => r.log.mask(s));
         return p.kind === 'retry' ? transient(p) : final(p);
       } catch (error) {
+        // An answer too large (or any other UserError) would be as large again: not retried.
+        if (error instanceof UserError) return final<Probe>({ kind: 'broken', detail: error.message.replace(/\.$/, '') });
         if (!signal.aborted) return transient<Probe>({ kind: 'retry', detail: describe(error) });
         const late = `no answer within ${msToSeconds(r.timeoutMs)} s; check that the runner reaches ${host}, or raise input timeout`;
         return final<Probe>({ kind: 'broken', detail: late });
@@ -61,7 +68,7 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
 
 /** The region's quota, warned about at 90 %; a key that may not read it gets only a debug line. */
 async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signal: AbortSignal): Promise<Quota | undefined> {
-  const q = await readQuota(host, iam, signal).catch((e: unknown) => describe(e));
+  const q = await readQuota(host, iam, network(r, signal)).catch((e: unknown) => describe(e));
   if (typeof q === 'string') {
     r.log.debug(`ICR did not show the quota of ${host} to this key (${q}); no quota check there.`);
     return undefined;
@@ -77,7 +84,10 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
   const created = new Set<string>();
   if (r.createNamespace && iam) {
     for (const ns of new Set(r.images.map((i) => i.namespace))) {
-      const c = await createNamespace(host, ns, iam, signal).catch((e: unknown) => ({ kind: 'failed' as const, detail: describe(e) }));
+      const c = await createNamespace(host, ns, iam, network(r, signal)).catch((e: unknown) => ({
+        kind: 'failed' as const,
+        detail: describe(e),
+      }));
       if (c.kind === 'created') {
         created.add(ns);
         r.log.info(createdLine(host, ns));
@@ -97,7 +107,7 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
       return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };
     }
     // Which of the two it is, when ICR's API lets the key see its namespaces.
-    visible ??= iam ? listNamespaces(host, iam, signal).catch(() => undefined) : Promise.resolve(undefined);
+    visible ??= iam ? listNamespaces(host, iam, network(r, signal)).catch(() => undefined) : Promise.resolve(undefined);
     const seen = await visible;
     const reason = seen === undefined ? 'either' : seen.includes(image.namespace) ? 'no-role' : 'missing';
     return {

@@ -1,7 +1,7 @@
 // ICR's API on a registry host (docs/icr.md): namespaces and quotas, with the IAM access token and the
 // Account header. HTTP adapter; the token goes only in the Authorization header.
 import { parseJson, parseJsonObject } from '../lib/json.ts';
-import { httpRequest, type HttpAnswer as Answer } from '../iam/http.ts';
+import { httpRequest, type HttpAnswer as Answer, type Network } from '../http/request.ts';
 
 export interface IamSession {
   readonly accessToken: string;
@@ -23,8 +23,8 @@ export function apiMessage(a: Answer): string {
 }
 
 /** The namespaces the key sees in this region, or undefined when ICR will not say. */
-export async function listNamespaces(host: string, iam: IamSession, signal: AbortSignal): Promise<string[] | undefined> {
-  const a = await httpRequest('GET', `https://${host}/api/v1/namespaces`, { headers: headers(iam), signal });
+export async function listNamespaces(host: string, iam: IamSession, net: Network): Promise<string[] | undefined> {
+  const a = await httpRequest('GET', `https://${host}/api/v1/namespaces`, { ...net, headers: headers(iam) });
   if (a.status !== 200) return undefined;
   const list = parseJson(a.body);
   if (!Array.isArray(list)) return undefined;
@@ -34,10 +34,10 @@ export async function listNamespaces(host: string, iam: IamSession, signal: Abor
 export type Created =
   { readonly kind: 'created' | 'exists' } | { readonly kind: 'held' | 'no-manager' | 'failed'; readonly detail: string };
 
-export async function createNamespace(host: string, name: string, iam: IamSession, signal: AbortSignal): Promise<Created> {
+export async function createNamespace(host: string, name: string, iam: IamSession, net: Network): Promise<Created> {
   const a = await httpRequest('PUT', `https://${host}/api/v1/namespaces/${encodeURIComponent(name)}`, {
+    ...net,
     headers: { ...headers(iam), 'content-length': '0' },
-    signal,
   });
   if (a.status === 201) return { kind: 'created' };
   if (a.status === 200) return { kind: 'exists' };
@@ -52,8 +52,8 @@ const bytes = (o: unknown, key: string): number => {
 };
 
 /** The region's quota and use, or the answer that refused it. */
-export async function readQuota(host: string, iam: IamSession, signal: AbortSignal): Promise<Quota | string> {
-  const a = await httpRequest('GET', `https://${host}/api/v1/quotas`, { headers: headers(iam), signal });
+export async function readQuota(host: string, iam: IamSession, net: Network): Promise<Quota | string> {
+  const a = await httpRequest('GET', `https://${host}/api/v1/quotas`, { ...net, headers: headers(iam) });
   const body = a.status === 200 ? parseJsonObject(a.body) : undefined;
   if (!body) return apiMessage(a);
   const pair = (o: unknown) => ({ storage: bytes(o, 'storage_bytes'), traffic: bytes(o, 'traffic_bytes') });

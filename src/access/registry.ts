@@ -6,7 +6,7 @@ import type { Credential } from '../iam/credential.ts';
 import type { AccessKind } from '../inputs/images.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { isRetryableStatus } from '../lib/retry.ts';
-import { httpRequest, type HttpAnswer as Answer } from '../iam/http.ts';
+import { httpRequest, type HttpAnswer as Answer, type Network } from '../http/request.ts';
 
 /** `ok` passed; `denied` the registry said no; `retry` may pass on the next try; `broken` will not. */
 export type Probe = { readonly kind: 'ok' | 'denied' | 'retry' | 'broken'; readonly detail: string };
@@ -39,10 +39,10 @@ async function authorize(
   repo: string,
   access: AccessKind,
   credential: Credential,
-  signal: AbortSignal,
+  net: Network,
   mask: (secret: string) => void,
 ): Promise<string | Probe> {
-  const ping = await httpRequest('GET', `https://${host}/v2/`, { headers: {}, signal });
+  const ping = await httpRequest('GET', `https://${host}/v2/`, { ...net, headers: {} });
   if (ping.status === 200) return '';
   const challenge = ping.status === 401 ? parseChallenge(ping.header('www-authenticate')) : undefined;
   if (!challenge) return unexpected(`${host}/v2/`, ping);
@@ -50,7 +50,7 @@ async function authorize(
   if (challenge['service']) url.searchParams.set('service', challenge['service']);
   url.searchParams.set('scope', `repository:${repo}:${access === 'push' ? 'pull,push' : 'pull'}`);
   const basic = Buffer.from(`${credential.username}:${credential.secret}`).toString('base64');
-  const answer = await httpRequest('GET', url.href, { headers: { authorization: `Basic ${basic}` }, signal });
+  const answer = await httpRequest('GET', url.href, { ...net, headers: { authorization: `Basic ${basic}` } });
   if (answer.status === 401 || answer.status === 403)
     return { kind: 'denied', detail: `the token service refused the credentials (${registryMessage(answer)})` };
   if (answer.status !== 200) return unexpected(`The token service of ${host}`, answer);
@@ -69,15 +69,15 @@ export async function probe(
   repo: string,
   access: AccessKind,
   credential: Credential,
-  signal: AbortSignal,
+  net: Network,
   mask: (secret: string) => void,
 ): Promise<Probe> {
-  const auth = await authorize(host, repo, access, credential, signal, mask);
+  const auth = await authorize(host, repo, access, credential, net, mask);
   if (typeof auth !== 'string') return auth;
   const headers: Record<string, string> = auth ? { authorization: auth } : {};
   const base = `https://${host}/v2/${repo}`;
   if (access === 'pull') {
-    const tags = await httpRequest('GET', `${base}/tags/list`, { headers, signal });
+    const tags = await httpRequest('GET', `${base}/tags/list`, { ...net, headers });
     // 404: a repository not pushed yet, which the key may still pull once it is.
     if (tags.status === 200 || tags.status === 404) return { kind: 'ok', detail: 'can pull' };
     return tags.status === 401 || tags.status === 403 ? denied(tags) : unexpected(`${host} (list tags)`, tags);
@@ -86,7 +86,7 @@ export async function probe(
   // Writer lacks, so a Writer's upload would stay open. The registry authorizes before it looks up an
   // upload, so finishing one that never existed answers 401/403 without push, and 404 or 400 with it.
   const ghost = `${base}/blobs/uploads/${randomUUID()}?digest=${EMPTY_DIGEST}`;
-  const put = await httpRequest('PUT', ghost, { headers: { ...headers, 'content-length': '0' }, signal });
+  const put = await httpRequest('PUT', ghost, { ...net, headers: { ...headers, 'content-length': '0' } });
   if (put.status === 401 || put.status === 403) return denied(put);
   if (put.status !== 404 && put.status !== 400) return unexpected(`${host} (push test)`, put);
   return { kind: 'ok', detail: 'can push' };

@@ -1,6 +1,6 @@
 // The one IAM token exchange of a step: retries with backoff, a bound on each request and on the whole
 // (docs/icr.md#iams-token-api).
-import { httpRequest } from './http.ts';
+import { httpRequest, type Env } from '../http/request.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
 import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -20,6 +20,8 @@ export interface ExchangeOptions {
   /** Stops the exchange (a missing client already failed the step). */
   readonly signal?: AbortSignal;
   readonly debug?: (message: string) => void;
+  /** The step's environment, where the proxy settings come from. */
+  readonly env: Env;
 }
 
 /** One sentence for an answer that refused the grant (IAM's 400/401/403). */
@@ -43,7 +45,7 @@ export class IamUnreachable extends UserError {
 const CANCELLED = (): UserError => new UserError('The IAM token exchange was cancelled.', 'IAM');
 
 /** Exchanges an API key for IAM tokens. Throws a UserError that says what each try saw. */
-export function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions = {}): Promise<IamTokens> {
+export function exchangeApiKey(endpoint: string, apiKey: string, options: ExchangeOptions): Promise<IamTokens> {
   return requestToken(
     endpoint,
     { grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: apiKey, response_type: 'cloud_iam' },
@@ -82,9 +84,12 @@ export async function requestToken(
       res = await httpRequest('POST', url, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
         body,
+        env: options.env,
         signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeout), options.signal]) : AbortSignal.timeout(timeout),
       });
     } catch (error) {
+      // One sentence already (an answer too large, a proxy variable that is no URL): as it is, not tried again.
+      if (error instanceof UserError) throw error;
       if (options.signal?.aborted) throw CANCELLED();
       return transient(seen({ saw: networkCause(error), answered: false }));
     }

@@ -148,7 +148,7 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     expect(await readAuths(machine.containersFile)).toEqual({});
   });
 
-  it('carries the IAM exchange through HTTPS_PROXY (the proxy bundle, loaded only then)', async () => {
+  it('carries the IAM exchange through HTTPS_PROXY (Node’s own proxy support)', async () => {
     const proxy = await startConnectProxy();
     try {
       const machine = await newMachine(emu);

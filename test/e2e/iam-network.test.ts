@@ -113,6 +113,38 @@ describe('answers that are not IAM', () => {
   });
 });
 
+describe('answers larger than 1 MiB', () => {
+  // 520 MiB: the size that crashed main with a stack trace when answers were read whole.
+  const huge = { bodyBytes: 520 * 2 ** 20 };
+  const noStack = (run: StepRun): void => expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+  it("from IAM's token endpoint: cut off, one line naming the host and the cap, never retried", async () => {
+    emu.inject('iam', huge, huge);
+    const { main, calls } = await step({ 'auth-type': 'bearer' });
+    expect(main.code).toBe(1);
+    const host = new URL(emu.iamUrl).host;
+    expect(errorLine(main)).toBe(
+      `::error title=icr-login::The answer from ${host} passed 1 MiB, far more than any answer icr-login reads, so it stopped reading it; check that ${host} is the service meant and that no proxy or portal answers in its place.`,
+    );
+    expect(calls).toBe(1);
+    noStack(main);
+  });
+
+  it("from a registry's token service (the access check): cut off, one line, the logins still logged out", async () => {
+    emu.addNamespace(emu.regions[0]!.name, 'team-a');
+    // Only the access check asks for a repository's scope: the client's own login takes no fault.
+    const fault = { ...huge, urlIncludes: 'scope=repository' };
+    emu.inject('token', fault, fault, fault, fault, fault);
+    const { main } = await step({ images: 'team-a/app' });
+    expect(main.code).toBe(1);
+    const lines = main.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`The access check of ${emu.host}/team-a/app failed: The answer from ${emu.host} passed 1 MiB`);
+    expect(main.stdout).toContain(`skopeo logged in to ${emu.host}`);
+    noStack(main);
+  });
+});
+
 describe('proxies', () => {
   it.each(['HTTPS_PROXY', 'https_proxy'])(
     '%s carries the IAM exchange through a real CONNECT proxy, and clients inherit it',

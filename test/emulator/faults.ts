@@ -17,9 +17,27 @@ export class FaultQueue {
     this.queues.clear();
   }
 
-  take(target: FaultTarget): Fault | undefined {
-    return this.queues.get(target)?.shift();
+  take(target: FaultTarget, url = ''): Fault | undefined {
+    const queue = this.queues.get(target) ?? [];
+    const i = queue.findIndex((f) => f.urlIncludes === undefined || url.includes(f.urlIncludes));
+    return i < 0 ? undefined : queue.splice(i, 1)[0];
   }
+}
+
+/** Writes `bytes` of spaces (valid JSON whitespace) as fast as the client reads, until done or cut off. */
+export async function streamBody(res: ServerResponse, bytes: number): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  for (let left = bytes; left > 0 && !res.destroyed; left -= chunk.length) {
+    if (res.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) continue;
+    await new Promise<void>((resolve) => {
+      const go = (): void => {
+        res.off('drain', go).off('close', go);
+        resolve();
+      };
+      res.on('drain', go).on('close', go);
+    });
+  }
+  res.end();
 }
 
 /**
@@ -30,6 +48,12 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.reset) {
     req.socket.destroy();
+    return true;
+  }
+  if (fault.bodyBytes !== undefined) {
+    req.resume();
+    res.writeHead(fault.status ?? 200, { 'Content-Type': 'application/json', ...fault.headers });
+    await streamBody(res, fault.bodyBytes);
     return true;
   }
   if (fault.status === undefined) return false;

@@ -134,6 +134,10 @@ export interface Fault {
   delayMs?: number;
   /** destroy the socket without answering */
   reset?: boolean;
+  /** answer `status` (default 200) with this many bytes of body, streamed without a Content-Length */
+  bodyBytes?: number;
+  /** only a request whose path and query contain this takes the fault; others pass it by */
+  urlIncludes?: string;
 }
 
 /** 'api' is ICR's /api/v1/... on the registry hosts. */

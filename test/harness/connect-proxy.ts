@@ -1,26 +1,51 @@
-// A real HTTP CONNECT proxy on 127.0.0.1 that records what went through it. Tunnels only to loopback.
-import { createServer, type Server } from 'node:http';
+// A real HTTP proxy on 127.0.0.1 that records what went through it: CONNECT tunnels (https) and plain
+// requests in absolute form (http), both only to loopback.
+import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface ConnectProxy {
   readonly url: string;
   /** host:port of every tunnel asked for. */
   readonly tunnels: string[];
+  /** host:port of every plain HTTP request forwarded. */
+  readonly forwarded: string[];
   stop(): Promise<void>;
 }
 
+const LOOPBACK = /^(127\.0\.0\.1|localhost):(\d+)$/;
+
 export async function startConnectProxy(): Promise<ConnectProxy> {
   const tunnels: string[] = [];
+  const forwarded: string[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(405).end('CONNECT only');
+  const server: Server = createServer((req, res) => {
+    const target = URL.parse(req.url ?? '');
+    const m = target?.protocol === 'http:' ? LOOPBACK.exec(target.host) : null;
+    if (!target || !m) {
+      res.writeHead(403).end('loopback only');
+      return;
+    }
+    forwarded.push(target.host);
+    const path = `${target.pathname}${target.search}`;
+    const upstream = request(
+      { host: '127.0.0.1', port: Number(m[2]), method: req.method, path, headers: req.headers, agent: false },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
   });
   server.on('connect', (req, client: Socket, head: Buffer) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
     const target = req.url ?? '';
     tunnels.push(target);
-    const m = /^(127\.0\.0\.1|localhost):(\d+)$/.exec(target);
+    const m = LOOPBACK.exec(target);
     if (!m) {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
@@ -41,6 +66,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     tunnels,
+    forwarded,
     stop: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

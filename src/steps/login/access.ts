@@ -25,6 +25,7 @@ export function startAccessCheck(
     credential,
     iam,
     timeoutMs: secondsToMs(settings.timeoutSeconds),
+    env: rt.env,
     log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m), mask: (s) => rt.mask(s) },
   });
   // Awaited after the logins; handled here so a failure meanwhile is not an unhandled rejection.

@@ -25,7 +25,13 @@ export async function askIamAndFindClients(rt: Runtime, settings: Settings): Pro
   // One bound for every network operation: the exchange, retries included, and each request within it.
   const totalMs = secondsToMs(settings.timeoutSeconds);
   const cancel = new AbortController();
-  const options = { totalMs, requestMs: Math.min(REQUEST_MS, totalMs / 2), signal: cancel.signal, debug: (m: string) => rt.debug(m) };
+  const options = {
+    totalMs,
+    requestMs: Math.min(REQUEST_MS, totalMs / 2),
+    signal: cancel.signal,
+    debug: (m: string) => rt.debug(m),
+    env: rt.env,
+  };
   const exchange = iamTokens(rt, settings, options);
   // Handled here so a refusal that comes while discovery runs is not an unhandled rejection; the
   // await below still throws it.

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
-const FAST = { policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 5_000, requestMs: 2_000 };
+const FAST = { env: {}, policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 5_000, requestMs: 2_000 };
 
 describe('the assume grant', () => {
   it("sends IAM's assume grant and reads the profile's account from its token", async () => {

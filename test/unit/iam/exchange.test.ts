@@ -14,7 +14,7 @@ describe('cancelling the IAM exchange', () => {
     setTimeout(() => cancel.abort(), 100);
     try {
       await expect(
-        exchangeApiKey(url, 'key', { policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal }),
+        exchangeApiKey(url, 'key', { env: {}, policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal }),
       ).rejects.toThrow('The IAM token exchange was cancelled.');
     } finally {
       await new Promise((r) => server.close(r));
@@ -40,7 +40,7 @@ async function iam(answer: (res: import('node:http').ServerResponse) => void) {
   return { url, seen, close: () => new Promise((r) => server.close(r)) };
 }
 
-const FAST = { policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 5_000, requestMs: 2_000 };
+const FAST = { env: {}, policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 5_000, requestMs: 2_000 };
 
 describe('the IAM exchange', () => {
   it('names itself in a User-Agent, as IBM SDKs do', async () => {

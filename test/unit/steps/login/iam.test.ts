@@ -5,7 +5,7 @@ import type { AuthType, Settings } from '../../../../src/inputs/settings.ts';
 import { startIamStub } from '../../../fakes/iam-stub.ts';
 import { fakeRuntime } from '../../../fakes/runtime.ts';
 
-const FAST = { policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 2_000, requestMs: 1_000 };
+const FAST = { env: {}, policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 2_000, requestMs: 1_000 };
 
 /** A port on 127.0.0.1 that nothing listens on: connections to it are refused. */
 async function closedPort(): Promise<string> {
