@@ -31,9 +31,9 @@ describe('the markdown reader', () => {
   });
 
   it('numbers a repeated heading and ignores headings and links in code', () => {
-    const text = '# A\n## A\n```sh\n# B\n[x](nowhere.md)\n```\n`[y](nowhere.md)`';
+    const text = '# A\n## A\n```sh\n# B\n[x](nowhere.md)\n```\n`[y](nowhere.md)` `a code\nspan` [z](here.md)';
     expect([...anchors(text)]).toEqual(['a', 'a-1']);
-    expect(linkTargets(text)).toEqual([]);
+    expect(linkTargets(text)).toEqual(['here.md']);
   });
 
   it('reports a link to a missing file and to a missing heading, and nothing else', () => {

@@ -74,7 +74,8 @@ export function anchors(text: string): Set<string> {
 
 /** The targets of every inline link, image and link definition, outside code. */
 export function linkTargets(text: string): string[] {
-  const plain = prose(text).replace(/`[^`\n]*`/g, (code) => ' '.repeat(code.length));
+  // A code span may run over a line break, never over a blank line.
+  const plain = prose(text).replace(/`(?:[^`\n]|\n(?![ \t]*\n))*`/g, (code) => code.replace(/[^\n]/g, ' '));
   const inline = [...plain.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!);
   const defined = [...plain.matchAll(/^ {0,3}\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]!);
   return [...inline, ...defined];
