@@ -1,4 +1,6 @@
 // Types for scripts/docs.mjs, so the TypeScript tests can import it.
+import type { BenchResults } from '../bench/results.ts';
+
 export interface ActionSpec {
   inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
   outputs?: Record<string, { description?: string }>;
@@ -14,16 +16,25 @@ export interface Sources {
   action: ActionSpec;
   regions: readonly RegionRow[];
   usage: string;
+  bench: BenchResults;
 }
-export type Sections = Record<'inputs' | 'outputs' | 'regions' | 'usage', string>;
+export type SectionName = 'inputs' | 'outputs' | 'regions' | 'usage' | 'machine' | 'bench';
+export type Sections = Record<SectionName, string>;
 
 export const ROOT: string;
-export const SECTIONS: readonly (keyof Sections)[];
+export const PAGES: {
+  readonly 'README.md': SectionName[];
+  readonly 'docs/cli.md': SectionName[];
+  readonly 'docs/performance.md': SectionName[];
+};
 export function renderInputs(action: ActionSpec): string;
 export function renderOutputs(action: ActionSpec): string;
 export function renderRegions(regions: readonly RegionRow[]): string;
 export function renderUsage(usage: string): string;
+export function renderMachine(bench: BenchResults): string;
+export function renderBench(bench: BenchResults): string;
+export function benchFigures(bench: BenchResults): Set<string>;
 export function loadSources(root?: string): Promise<Sources>;
 export function renderSections(sources: Sources): Sections;
-export function extractSection(readme: string, name: string): string;
-export function render(readme: string, sections: Sections): string;
+export function extractSection(text: string, name: string, page?: string): string;
+export function render(text: string, page: keyof typeof PAGES, sections: Sections): string;

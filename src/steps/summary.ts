@@ -25,7 +25,8 @@ function mark(outcome: Outcome | undefined): string {
   return outcome.ok ? `✅ ${describeOutcome(outcome)}` : `❌ ${cell(describeOutcome(outcome))}`;
 }
 
-const TROUBLESHOOTING = 'Every message, its cause and its fix: the Troubleshooting section of the icr-login README.';
+const TROUBLESHOOTING =
+  'Every message, its cause and its fix: [docs/troubleshooting.md](https://github.com/icr-login/icr-login/blob/v1/docs/troubleshooting.md).';
 
 /** A caution block with one line per mistake, and where to read more. */
 const caution = (errors: readonly string[]): string[] => [

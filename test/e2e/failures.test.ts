@@ -28,7 +28,7 @@ describe('failures', () => {
       /^::error title=IAM::IAM rejected the API key \(BXNIM0415E: Provided API key could not be found\.\); check the api-key secret/,
     );
     expect(main.summary).toContain('> IAM rejected the API key (BXNIM0415E');
-    expect(main.summary).toContain('Troubleshooting');
+    expect(main.summary).toContain('docs/troubleshooting.md');
     expect(main.outputs['logged-in']).toBe('false');
     expect(await readAuths(machine.dockerFile)).toEqual({});
     const post = await job.post(main);
