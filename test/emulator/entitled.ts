@@ -99,7 +99,7 @@ export async function startEntitled(start: EntitledStart): Promise<Entitled> {
   };
   const keys = new EntitlementKeys();
   const tokens = new EntitledTokens(keys, start.certs, start.secrets, behaviour);
-  let port: number | undefined;
+  let port: number | undefined = undefined; // set once the registry runs
   const route = (path: string): Route => {
     if (path === '/oauth/token') return { target: 'entitled-token', handler: (req, res) => tokens.handle(req, res) };
     if (path === '/v2' || path.startsWith('/v2/')) {

@@ -39,6 +39,9 @@ export const DEFAULT_NAMESPACE = 'ns';
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const names = regionNames(opts);
+  for (const name of Object.keys(opts.regionBehaviour ?? {})) {
+    if (!names.includes(name)) throw new Error(`regionBehaviour names ${name}, which is not emulated (have ${names.join(', ')})`);
+  }
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'icr-emulator-')));
   if (!ownDir) await mkdir(dir, { recursive: true });
@@ -82,9 +85,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     const base = baseBehaviour();
     const regions = names.map((name) => new Region(name, behaviourFor(name, opts, base)));
-    for (const name of Object.keys(opts.regionBehaviour ?? {})) {
-      if (!names.includes(name)) throw new Error(`regionBehaviour names ${name}, which is not emulated (have ${names.join(', ')})`);
-    }
     const ports = new Map<Region, number>();
     for (const region of regions) {
       servers.push(await listenRegion(region, ctx('registry'), { tokens, api, registryPort: () => ports.get(region) }));
