@@ -2,14 +2,13 @@
 // that are none of the four clients) or quoted, and bad credentials refused 401 or 400; what the real
 // clients make of each; and ICR_EMULATOR_STRICT, which turns the strict forms on for a whole run.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { chmod } from 'node:fs/promises';
 import { DEFAULT_BEHAVIOUR, STRICT_BEHAVIOUR, isContainerClient, startEmulator } from './index.ts';
 import type { Emulator } from './index.ts';
 import { baseBehaviour, behaviourFor } from './behaviour.ts';
 import { formatChallenge } from './challenge.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { REFUSED, clientFor, headerOf, json, tempDir } from './test-client.ts';
+import { REFUSED, clientFor, clientHome, headerOf, json } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 /** What each client sends as User-Agent (recorded from their logins below). */
@@ -87,11 +86,8 @@ describe('challenges and refusals by region (registry: true, us-south as before,
     emu = await startEmulator({ regions: ['us-south', 'eu-de'], regionBehaviour: { 'eu-de': STRICT_BEHAVIOUR } });
     client = await clientFor(emu);
     [us, eu] = [emu.hostOf('us-south'), emu.hostOf('eu-de')];
-    const home = await tempDir('emu-home-');
-    const runtimeDir = await tempDir('emu-run-');
-    await chmod(runtimeDir, 0o700);
-    await emu.trust(home);
-    env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir, DOCKER_CONFIG: `${home}/.docker` };
+    const machine = await clientHome(emu);
+    env = { ...machine.env, DOCKER_CONFIG: `${machine.home}/.docker` };
   }, 60_000);
   afterEach(() => emu.clearFaults());
   afterAll(() => emu?.stop(), 30_000);

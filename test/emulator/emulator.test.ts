@@ -1,7 +1,7 @@
 // Proves the ICR/IAM emulator itself: IAM and token-service answers over real HTTPS, and real
 // clients (podman, buildah, docker, skopeo) logging in, pushing and pulling through it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { APIKEY_GRANT, startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
@@ -9,7 +9,7 @@ import type { Emulator } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import type { HttpsResponse } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { REFUSED, clientFor, headerOf, iamToken, json, jwtHeader, pidAlive, tempDir } from './test-client.ts';
+import { REFUSED, clientFor, clientHome, headerOf, iamToken, json, jwtHeader, pidAlive, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 describe('emulated IAM', () => {
@@ -313,11 +313,7 @@ describe('real clients against the emulator (registry: true, two regions)', { ti
 
   beforeAll(async () => {
     emu = await startEmulator({ hostCount: 2 });
-    const home = await tempDir('emu-home-');
-    runtimeDir = await tempDir('emu-run-');
-    await chmod(runtimeDir, 0o700);
-    await emu.trust(home);
-    env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir };
+    ({ env, runtimeDir } = await clientHome(emu));
   }, 60_000);
   afterAll(() => emu?.stop(), 30_000);
 

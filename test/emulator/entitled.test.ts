@@ -1,13 +1,13 @@
 // IBM's entitled registry (cp.icr.io) as the emulator runs it: username cp and an entitlement key, no
 // IAM, pull only, IBM images already there, the bare challenge to callers that are none of the clients.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { chmod, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENTITLED_IMAGES, NOT_ENTITLED, startEmulator, writeOciImage } from './index.ts';
 import type { Emulator, EntitledRegistry } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { REFUSED, clientFor, headerOf, json, jwtHeader, pidAlive, tempDir } from './test-client.ts';
+import { REFUSED, clientFor, clientHome, headerOf, json, jwtHeader, pidAlive, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 let emu: Emulator;
@@ -20,11 +20,7 @@ beforeAll(async () => {
   if (!emu.entitled) throw new Error('startEmulator({ entitled: true }) started no entitled registry');
   cp = emu.entitled;
   client = await clientFor(emu);
-  const home = await tempDir('emu-home-');
-  runtimeDir = await tempDir('emu-run-');
-  await chmod(runtimeDir, 0o700);
-  await emu.trust(home);
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir };
+  ({ env, runtimeDir } = await clientHome(emu));
 }, 60_000);
 afterEach(() => emu.clearFaults());
 afterAll(() => emu?.stop(), 30_000);

@@ -3,13 +3,12 @@
 // states we cannot set up; and Writer's delete, which the registry enforces.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { chmod } from 'node:fs/promises';
 import { authLayerErrorFault, decodeJwtPayload, nameUnknownFault, startEmulator, writeOciImage } from './index.ts';
 import type { Emulator } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import type { HttpsResponse } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { clientFor, json, tempDir } from './test-client.ts';
+import { clientFor, clientHome, json, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 const EMPTY = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -20,11 +19,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   emu = await startEmulator({ regions: ['us-south', 'eu-de'] });
   client = await clientFor(emu);
-  const home = await tempDir('emu-home-');
-  const runtimeDir = await tempDir('emu-run-');
-  await chmod(runtimeDir, 0o700);
-  await emu.trust(home);
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir };
+  ({ env } = await clientHome(emu));
 }, 60_000);
 afterEach(() => emu.clearFaults());
 afterAll(() => emu?.stop(), 30_000);

@@ -2,13 +2,12 @@
 // with the right role as a missing role is refused; IAM's IP address access refuses the key itself
 // (401 BXNIM0430E), as it refuses a suspended user's key (401 BXNIM0436E); ICR's login follows IAM.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { chmod } from 'node:fs/promises';
 import { APIKEY_GRANT, KEY_REFUSALS, decodeJwtPayload, iamErrorFault, startEmulator, writeOciImage } from './index.ts';
 import type { Emulator } from './index.ts';
 import { addressList } from './addresses.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { accessTokenOf, clientFor, json, tempDir } from './test-client.ts';
+import { accessTokenOf, clientFor, clientHome, json, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 const NOT_AUTHORIZED = 'denied: You are not authorized to access the specified resource.';
@@ -20,11 +19,7 @@ let image: string;
 beforeAll(async () => {
   emu = await startEmulator({ regions: ['us-south', 'eu-de'] });
   client = await clientFor(emu);
-  const home = await tempDir('emu-home-');
-  const runtimeDir = await tempDir('emu-run-');
-  await chmod(runtimeDir, 0o700);
-  await emu.trust(home);
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir };
+  ({ env } = await clientHome(emu));
   image = (await writeOciImage(await tempDir('emu-oci-'))).ref;
   emu.addNamespace('us-south', 'team-a');
 }, 60_000);
