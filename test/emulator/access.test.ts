@@ -1,12 +1,11 @@
 // Roles and scopes end to end: the token service grants only what a key's policies allow on a repository
 // of that region, and each region's real registry enforces it. Namespaces must exist in the region.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmod } from 'node:fs/promises';
 import { startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
 import type { Emulator, Policy } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { clientFor, json, tempDir } from './test-client.ts';
+import { clientFor, clientHome, json, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 const NOT_AUTHORIZED = 'denied: You are not authorized to access the specified resource.';
@@ -25,11 +24,7 @@ let group: string;
 beforeAll(async () => {
   emu = await startEmulator({ regions: ['us-south', 'eu-de'] });
   client = await clientFor(emu);
-  const home = await tempDir('emu-home-');
-  const runtimeDir = await tempDir('emu-run-');
-  await chmod(runtimeDir, 0o700);
-  await emu.trust(home);
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir };
+  ({ env } = await clientHome(emu));
   image = (await writeOciImage(await tempDir('emu-oci-'))).ref;
   group = emu.addResourceGroup();
   emu.addNamespace('us-south', 'ns-a');

@@ -1,9 +1,16 @@
 // registry: false — the host answers the /v2/ ping itself (enough for logins), nothing else.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { challengeFor } from './token-service.ts';
+import type { ChallengeStyle } from './challenge.ts';
 import { sendJson } from './http-util.ts';
 
-export function answerV2(req: IncomingMessage, res: ServerResponse, host: string, authorized: boolean): void {
+export function answerV2(
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: string,
+  authorized: boolean,
+  style: ChallengeStyle = 'quoted',
+): void {
   req.resume();
   const path = new URL(req.url ?? '/', 'https://registry').pathname;
   const headers = { 'Docker-Distribution-Api-Version': 'registry/2.0' };
@@ -18,7 +25,7 @@ export function answerV2(req: IncomingMessage, res: ServerResponse, host: string
       { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] },
       {
         ...headers,
-        'WWW-Authenticate': challengeFor(host),
+        'WWW-Authenticate': challengeFor(host, style),
       },
     );
     return;

@@ -1,7 +1,24 @@
 // FIFO fault injection: each matching request consumes one fault and gets it instead of
-// (or, for a bare delay, before) the normal answer.
+// (or, for a bare delay, before) the normal answer. A fault with `match` waits for a request it fits.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Fault, FaultTarget } from './types.ts';
+import type { Fault, FaultMatch, FaultTarget } from './types.ts';
+
+/** What a fault's `match` is held against. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  region?: string;
+  /** path and query, as the request line has them */
+  url: string;
+}
+
+function fits(match: FaultMatch | undefined, req: FaultRequest): boolean {
+  if (!match) return true;
+  if (match.method !== undefined && match.method.toUpperCase() !== req.method) return false;
+  if (match.region !== undefined && match.region !== req.region) return false;
+  if (typeof match.path === 'string') return req.path.startsWith(match.path);
+  return match.path === undefined || match.path.test(req.path);
+}
 import { sleep } from './http-util.ts';
 
 export class FaultQueue {
@@ -17,10 +34,11 @@ export class FaultQueue {
     this.queues.clear();
   }
 
-  take(target: FaultTarget, url = ''): Fault | undefined {
+  /** The first fault of the target that fits the request, removed from its queue. */
+  take(target: FaultTarget, req: FaultRequest): Fault | undefined {
     const queue = this.queues.get(target) ?? [];
-    const i = queue.findIndex((f) => f.urlIncludes === undefined || url.includes(f.urlIncludes));
-    return i < 0 ? undefined : queue.splice(i, 1)[0];
+    const index = queue.findIndex((f) => fits(f.match, req) && (f.urlIncludes === undefined || req.url.includes(f.urlIncludes)));
+    return index < 0 ? undefined : queue.splice(index, 1)[0];
   }
 }
 

@@ -11,33 +11,75 @@ export interface IamError {
   code: string;
   message: string;
   details?: string;
+  /**
+   * true: no public source confirms this code (nor, where said, these words). Such an answer keeps
+   * IAM's status and shape, which is all a caller may rely on; never cite its number.
+   */
+  standIn?: boolean;
 }
 
 /**
- * What IAM answers for keys it will not take. BXNIM0415E (400) is IBM's documented answer for an
- * unknown or deleted key. The codes for disabled and expired keys are NOT verified against IBM: their
- * messages name the state, which is what a caller should read.
+ * What IAM answers for keys it will not take (`{key}` and `{ip}` in details are filled in per request).
+ * Confirmed by public transcripts: BXNIM0415E (400) for an unknown or deleted key, its details naming
+ * the key (an IBM runbook, 2020: "BXNIM0102E: Unable to find Object. Object Type: 'ApiKey' with ID:
+ * '<APIKEY>' not found."); BXNIM0430E (401) with these details (IBM Cloud Kubernetes Service docs,
+ * ts-loadbalancer-sync-failed); BXNIM0436E (401) for a suspended user (an IBM Go client that reads
+ * it). A disabled key answers "Provided API key is disabled." under varying code numbers: the codes
+ * of `disabled` and `expired`, and the words of `expired`, are stand-ins.
  */
 export const KEY_REFUSALS = {
   unknown: {
     status: 400,
     code: 'BXNIM0415E',
     message: 'Provided API key could not be found.',
-    details: 'The API key is not found or is invalid.',
+    details: "BXNIM0102E: Unable to find Object. Object Type: 'ApiKey' with ID: '{key}' not found.",
   },
   disabled: {
     status: 400,
     code: 'BXNIM0418E',
     message: 'Provided API key is disabled.',
-    details: 'The API key is locked for use: it was disabled.',
+    details: 'The API key is disabled.',
+    standIn: true,
   },
   expired: {
     status: 400,
     code: 'BXNIM0417E',
     message: 'Provided API key has expired.',
     details: 'The API key reached its expiration date.',
+    standIn: true,
+  },
+  ipNotPermitted: {
+    status: 401,
+    code: 'BXNIM0430E',
+    message: 'User login from given IP address is not permitted.',
+    details:
+      "The user has configured IP address restriction for login. The given IP address '{ip}' is not contained in the list of allowed IP addresses.",
+  },
+  suspended: {
+    status: 401,
+    code: 'BXNIM0436E',
+    message: 'User is suspended in the requested account or invalid.',
+    // The details are a stand-in: no public transcript shows them.
+    details: 'The user is suspended in the account that owns the API key.',
   },
 } satisfies Record<string, IamError>;
+
+/** One of KEY_REFUSALS for this key and caller. */
+export function keyRefusal(reason: keyof typeof KEY_REFUSALS, key: string, address: string): IamError {
+  const error: IamError = KEY_REFUSALS[reason];
+  return { ...error, details: error.details?.replace('{key}', key).replace('{ip}', address) };
+}
+
+/**
+ * The assume grant's answer when the profile does not trust the token's identity: a stand-in. Its
+ * code and words were written for this emulator; no public source shows IAM's.
+ */
+export const PROFILE_NOT_TRUSTED = {
+  status: 400,
+  code: 'BXNIM0398E',
+  message: 'Selected trusted profile not eligible.',
+  standIn: true,
+} satisfies IamError;
 
 /** The `context` IAM puts in its token-endpoint errors. */
 export function iamContext(req: IncomingMessage | undefined, url: string): Record<string, string> {

@@ -1,7 +1,7 @@
 // The emulated IAM as IBM runs it: no refresh token for API keys (unless the CLI's client asks), key
 // states, both error shapes, the assume grant across accounts, User-Agent records, and an IAM out of reach.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { APIKEY_GRANT, ASSUME_GRANT, KEY_REFUSALS, decodeJwtPayload, iamErrorFault, startEmulator } from './index.ts';
+import { APIKEY_GRANT, ASSUME_GRANT, KEY_REFUSALS, PROFILE_NOT_TRUSTED, decodeJwtPayload, iamErrorFault, startEmulator } from './index.ts';
 import type { Emulator } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import { accessTokenOf, clientFor, iamToken, json } from './test-client.ts';
@@ -42,9 +42,12 @@ describe('refresh tokens', () => {
   });
 });
 
+/** An IAM code, as any caller may see it: only its shape, for codes no public source confirms. */
+const IAM_CODE = /^BXNIM\d{4}E$/;
+
 describe('API key states', () => {
   it.each(['disabled', 'expired', 'deleted'] as const)(
-    'a %s key is refused by IAM (400, its own code) and by ICR’s login',
+    'a %s key is refused by IAM (400, words that name the state) and by ICR’s login',
     async (state) => {
       const key = emu.addKey({ policies: [{ role: 'Manager' }] });
       expect((await apikey(key.key)).status).toBe(200);
@@ -52,12 +55,25 @@ describe('API key states', () => {
       const res = await apikey(key.key);
       const expected = KEY_REFUSALS[state === 'deleted' ? 'unknown' : state];
       expect(res.status).toBe(400);
-      expect(json(res)).toMatchObject({ errorCode: expected.code, errorMessage: expected.message });
+      expect(json(res)).toMatchObject({ errorMessage: expected.message });
+      expect(json(res).errorCode).toMatch(IAM_CODE);
       if (state !== 'deleted') expect(expected.message).toContain(state);
       expect((await client.token('iamapikey', key.key)).status).toBe(401);
       expect(emu.secrets()).toContain(key.key);
     },
   );
+
+  it('marks the codes no public source confirms as stand-ins: disabled, expired (and a disabled key’s words are IBM’s)', () => {
+    expect(
+      Object.entries(KEY_REFUSALS)
+        .filter(([, e]) => 'standIn' in e && e.standIn)
+        .map(([name]) => name),
+    ).toEqual(['disabled', 'expired']);
+    expect(KEY_REFUSALS.disabled.message).toBe('Provided API key is disabled.');
+    expect(KEY_REFUSALS.unknown.code).toBe('BXNIM0415E');
+    expect(KEY_REFUSALS.suspended).toMatchObject({ status: 401, code: 'BXNIM0436E' });
+    expect(PROFILE_NOT_TRUSTED.standIn).toBe(true);
+  });
 
   it('a locked key still works, at IAM and at ICR', async () => {
     const key = emu.addKey({ state: 'locked', policies: [{ role: 'Writer' }] });
@@ -132,12 +148,14 @@ describe('trusted profiles and the assume grant', () => {
     const stranger = emu.addKey({ accountId: emu.accounts.other.id });
     for (const key of [stranger.key, emu.keys.user.key]) {
       const res = await assume(await accessTokenOf(client, key), emu.profileId);
+      // A stand-in answer (PROFILE_NOT_TRUSTED): its status and shape are what a caller may read.
       expect(res.status).toBe(400);
-      expect(json(res)).toMatchObject({ errorCode: 'BXNIM0398E', errorMessage: 'Selected trusted profile not eligible.' });
+      expect(json(res).errorCode).toMatch(IAM_CODE);
+      expect(json(res)).toMatchObject({ errorCode: PROFILE_NOT_TRUSTED.code, errorMessage: PROFILE_NOT_TRUSTED.message });
       expect(String(json(res).errorDetails)).toContain(emu.profile.iamId);
     }
     const unknown = await assume(await accessTokenOf(client, emu.keys.service.key), 'Profile-00000000-0000-0000-0000-000000000000');
-    expect(json(unknown).errorCode).toBe('BXNIM0398E');
+    expect([unknown.status, json(unknown).errorCode]).toEqual([400, PROFILE_NOT_TRUSTED.code]);
   });
 
   it('refuses a bad access token and missing fields', async () => {

@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subject } from './types.ts';
 import type { Directory } from './identities.ts';
 import type { IamError } from './iam-errors.ts';
-import { KEY_REFUSALS, iamContext, iamErrorBody } from './iam-errors.ts';
+import { PROFILE_NOT_TRUSTED, iamContext, iamErrorBody, keyRefusal } from './iam-errors.ts';
+import { callerAddress } from './addresses.ts';
 import { IamTokens } from './iam-tokens.ts';
 import { parseBasicAuth, readBody, sendJson } from './http-util.ts';
 
@@ -51,9 +52,19 @@ export class Iam {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://iam');
-    if (req.method !== 'POST' || url.pathname !== '/identity/token') {
+    if (url.pathname !== '/identity/token') {
       req.resume();
-      return this.fail(req, res, { status: 404, code: 'BXNIM0102E', message: 'Not found.' });
+      return this.fail(req, res, { status: 404, code: 'BXNIM0102E', message: 'Not found.', standIn: true });
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      // IAM's own answer to a GET (a public Go client's test transcribes it).
+      return this.fail(req, res, {
+        status: 405,
+        code: 'BXNIM0060E',
+        message: "Web application exception 'javax.ws.rs.ClientErrorException' during request processing.",
+        details: 'HTTP 405 Method Not Allowed',
+      });
     }
     const form = new URLSearchParams(await readBody(req));
     const grant = form.get('grant_type') ?? '';
@@ -61,8 +72,9 @@ export class Iam {
     if (grant === APIKEY_GRANT) {
       const apikey = form.get('apikey') ?? '';
       if (!apikey) return this.fail(req, res, missing('apikey'));
-      const check = this.dir.checkKey(apikey);
-      if (!('record' in check)) return this.fail(req, res, KEY_REFUSALS[check.refused]);
+      const from = callerAddress(req.socket.remoteAddress);
+      const check = this.dir.checkKey(apikey, from);
+      if (!('record' in check)) return this.fail(req, res, keyRefusal(check.refused, apikey, from));
       return this.issue(res, check.record, grant, this.refreshTokens || this.isClient(req));
     }
     if (grant === 'refresh_token') {
@@ -85,6 +97,7 @@ export class Iam {
       code: 'BXNIM0104E',
       message: 'Grant type not supported.',
       details: `Unsupported grant_type '${grant}'.`,
+      standIn: true,
     });
   }
 
@@ -105,12 +118,8 @@ export class Iam {
     }
     const profile = this.dir.profile(profileId);
     if (!profile || !this.dir.trusts(profile, subject)) {
-      // BXNIM0398E with this wording is what IAM answered a compute-resource token that a profile does
-      // not trust (public transcript, 2023); IAM answers the assume grant the same way as far as known.
       return this.fail(req, res, {
-        status: 400,
-        code: 'BXNIM0398E',
-        message: 'Selected trusted profile not eligible.',
+        ...PROFILE_NOT_TRUSTED,
         details: `The given token with identifier '${subject.iamId}' is not permitted to assume the indicated trusted profile; profile ID '${profile?.iamId ?? profileId}'.`,
       });
     }

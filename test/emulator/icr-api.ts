@@ -11,6 +11,7 @@ import type { Region } from './regions.ts';
 import { NAMESPACE_LIMIT, NAMESPACE_NAME } from './regions.ts';
 import { accountLevel, covers, hasRole } from './policies.ts';
 import { parseBearer, sendJson } from './http-util.ts';
+import { callerAddress } from './addresses.ts';
 
 const NOT_AUTHORIZED = 'You are not authorized to access the specified resource.';
 
@@ -39,6 +40,11 @@ export class IcrApi {
     }
     const subject = this.authenticate(req);
     if (!subject) return fail(res, 401, 'CRG0014E', 'You are not authorized to access the specified account.');
+    // A context-based restriction refuses from outside its zone as a missing role is refused.
+    const namespace = route === 'create' ? decodeURIComponent(nsPath?.[1] ?? '') : undefined;
+    if (!this.dir.restrictions.registryAllowed(subject.accountId, region.name, namespace, callerAddress(req.socket.remoteAddress))) {
+      return fail(res, 403, 'CRG0003E', NOT_AUTHORIZED);
+    }
     if (route === 'list') return this.list(res, region, subject);
     if (route === 'quotas') return this.quotas(res, region, subject);
     return this.create(req, res, region, subject, decodeURIComponent(nsPath?.[1] ?? ''));

@@ -2,6 +2,7 @@
 // profiles (which may trust service IDs of another account).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AccountInfo, AddKeyOptions, AddProfileOptions, ApiKeyRecord, KeyState, ProfileRecord, Subject } from './types.ts';
+import { Restrictions } from './restrictions.ts';
 
 /** IBM Cloud API keys are 44 characters of base64url. */
 export function newApiKey(): string {
@@ -17,7 +18,8 @@ const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 const newAccount = (): AccountInfo => ({ id: hex(16), resourceGroup: hex(16) });
 
 /** Why IAM refuses a key, or the record of a key it takes. */
-export type KeyCheck = { record: ApiKeyRecord } | { refused: 'unknown' | 'disabled' | 'expired' };
+export type KeyRefusal = 'unknown' | 'disabled' | 'expired' | 'ipNotPermitted' | 'suspended';
+export type KeyCheck = { record: ApiKeyRecord } | { refused: KeyRefusal };
 
 export class Directory {
   readonly accounts = { main: newAccount(), other: newAccount() };
@@ -28,6 +30,8 @@ export class Directory {
   /** every key ever made, deleted ones included: all are secrets for the leak scan */
   readonly everyKey: string[] = [];
   readonly unknownKey = newApiKey();
+  /** IAM's IP address access and Container Registry's context-based restrictions, per account */
+  readonly restrictions = new Restrictions();
 
   constructor() {
     for (const a of Object.values(this.accounts)) this.resourceGroups.set(a.id, new Set([a.resourceGroup]));
@@ -87,17 +91,30 @@ export class Directory {
     return id;
   }
 
-  /** IAM's view of an API key: usable (active or locked), or why not. */
-  checkKey(key: string): KeyCheck {
+  /** A user key's user suspended in its account, or back. */
+  suspendUser(key: string, suspended = true): void {
+    const record = this.keys.get(key);
+    if (record?.kind !== 'user') throw new Error('suspendUser: not a user API key');
+    if (suspended) record.suspended = true;
+    else delete record.suspended;
+  }
+
+  /**
+   * IAM's view of an API key used from `from` (the caller's address; undefined skips the account's IP
+   * address access): usable (active or locked), or why not.
+   */
+  checkKey(key: string, from?: string): KeyCheck {
     const record = this.keys.get(key);
     if (!record || record.state === 'deleted') return { refused: 'unknown' };
     if (record.state === 'disabled' || record.state === 'expired') return { refused: record.state };
+    if (record.suspended) return { refused: 'suspended' };
+    if (from !== undefined && !this.restrictions.iamLoginAllowed(record.accountId, from)) return { refused: 'ipNotPermitted' };
     return { record };
   }
 
   /** The usable key's record, or undefined. */
-  usableKey(key: string): ApiKeyRecord | undefined {
-    const check = this.checkKey(key);
+  usableKey(key: string, from?: string): ApiKeyRecord | undefined {
+    const check = this.checkKey(key, from);
     return 'record' in check ? check.record : undefined;
   }
 

@@ -17,12 +17,20 @@ import { Region, regionNames } from './regions.ts';
 import { listenRegion } from './region-host.ts';
 import { startRegistry } from './registry-process.ts';
 import type { RegistryProcess } from './registry-process.ts';
+import { baseBehaviour, behaviourFor, checked } from './behaviour.ts';
+import { startEntitled } from './entitled.ts';
+import type { Entitled } from './entitled.ts';
 
 export type * from './types.ts';
 export { writeOciImage } from './oci.ts';
 export { decodeJwtPayload } from './jwt.ts';
 export { freePort } from './registry-process.ts';
-export { iamErrorFault, KEY_REFUSALS } from './iam-errors.ts';
+export { iamErrorFault, KEY_REFUSALS, PROFILE_NOT_TRUSTED } from './iam-errors.ts';
+export { nameUnknownFault, authLayerErrorFault } from './registry-faults.ts';
+export type { ProbeFaultOptions } from './registry-faults.ts';
+export { DEFAULT_BEHAVIOUR, STRICT_BEHAVIOUR } from './behaviour.ts';
+export { isContainerClient } from './challenge.ts';
+export { ENTITLED_IMAGES, ENTITLED_NAME, NOT_ENTITLED } from './entitled.ts';
 export type { IamError, IamErrorShape } from './iam-errors.ts';
 export { APIKEY_GRANT, ASSUME_GRANT } from './iam.ts';
 
@@ -31,6 +39,9 @@ export const DEFAULT_NAMESPACE = 'ns';
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const names = regionNames(opts);
+  for (const name of Object.keys(opts.regionBehaviour ?? {})) {
+    if (!names.includes(name)) throw new Error(`regionBehaviour names ${name}, which is not emulated (have ${names.join(', ')})`);
+  }
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'icr-emulator-')));
   if (!ownDir) await mkdir(dir, { recursive: true });
@@ -72,7 +83,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     iamHost = `127.0.0.1:${iamListening.port}`;
     iam.issuerBase = `https://${iamHost}`;
 
-    const regions = names.map((name) => new Region(name));
+    const base = baseBehaviour();
+    const regions = names.map((name) => new Region(name, behaviourFor(name, opts, base)));
     const ports = new Map<Region, number>();
     for (const region of regions) {
       servers.push(await listenRegion(region, ctx('registry'), { tokens, api, registryPort: () => ports.get(region) }));
@@ -92,6 +104,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           ports.set(region, registry.port);
         }),
       );
+    }
+    let entitled: Entitled | undefined;
+    if (opts.entitled) {
+      entitled = await startEntitled({
+        dir: join(dir, 'entitled'),
+        certs,
+        ctx: ctx('entitled'),
+        secrets,
+        options: opts.entitled === true ? {} : opts.entitled,
+        servers,
+        registries,
+      });
     }
     const regionOf = (name: string): Region => {
       const region = regions.find((r) => r.name === name);
@@ -132,17 +156,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       namespaces: (region) => regionOf(region).namespaces(),
       setQuota: (region, quota, accountId = main.id) => regionOf(region).setQuota(directory.accountOf(accountId).id, quota),
       setIamReachability: (mode) => iamListening.setReachability(mode),
-      secrets: () => [...directory.everyKey, directory.unknownKey, ...secrets],
+      secrets: () => [...directory.everyKey, directory.unknownKey, ...(entitled?.keys.every ?? []), ...secrets],
       inject: (target: FaultTarget, ...list: Fault[]) => faults.push(target, list),
       clearFaults: () => faults.clear(),
       trust: async (home: string) => {
-        for (const host of hosts) {
+        for (const host of entitled ? [...hosts, entitled.api.host] : hosts) {
           const certDir = join(home, '.config', 'containers', 'certs.d', host);
           await mkdir(certDir, { recursive: true });
           await writeFile(join(certDir, 'ca.crt'), certs.caPem);
         }
       },
       stop,
+      behaviourOf: (region) => ({ ...regionOf(region).behaviour }),
+      setRegionBehaviour: (region, behaviour) => {
+        const r = regionOf(region);
+        r.behaviour = checked({ ...r.behaviour, ...behaviour });
+      },
+      restrictAccount: (accountId, rule) => directory.restrictions.restrict(directory.accountOf(accountId).id, rule),
+      restrictIamLogins: (accountId, allowed) => directory.restrictions.restrictIamLogins(directory.accountOf(accountId).id, allowed),
+      liftRestrictions: (accountId) => directory.restrictions.lift(accountId === undefined ? undefined : directory.accountOf(accountId).id),
+      suspendUser: (key, suspended) => directory.suspendUser(key, suspended),
+      ...(entitled ? { entitled: entitled.api } : {}),
     };
   } catch (err) {
     await stop().catch(() => undefined);

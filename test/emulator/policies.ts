@@ -2,10 +2,14 @@
 // every attribute it names (region, namespace, resource group) matches; the roles' actions add up.
 import type { NamespaceRecord, Policy, Role, Subject } from './types.ts';
 
-/** Registry token actions per service role ('*' lets Distribution delete manifests too). */
+/**
+ * Registry token actions per service role. Writer pushes, deletes and restores images
+ * (`container-registry.image.delete` is Writer and Manager: ICR docs, iam.md); Manager adds only
+ * namespaces and quotas, which are ICR's API, not the registry. ('*' grants Distribution every action.)
+ */
 const ACTIONS: Record<Role, readonly string[]> = {
   Reader: ['pull'],
-  Writer: ['pull', 'push'],
+  Writer: ['pull', 'push', 'delete', '*'],
   Manager: ['pull', 'push', 'delete', '*'],
 };
 

@@ -1,9 +1,11 @@
 // Streams /v2/... requests from a region's host to its docker-registry process and back, pointing the
-// token realm at that host. The registry decides every request; where it refuses a token for lack of
+// token realm at that host (in the challenge form this caller gets). The registry decides every request; where it refuses a token for lack of
 // scope (a 401 with error="insufficient_scope"), the answer is put in ICR's words, a 403 DENIED.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { realmFor } from './token-service.ts';
+import { challengeParams, formatChallenge } from './challenge.ts';
+import type { ChallengeStyle } from './challenge.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -15,8 +17,10 @@ function copyHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-export function rewriteRealm(value: string, host: string): string {
-  return value.replace(/realm="[^"]*"/, `realm="${realmFor(host)}"`);
+/** The registry's challenge with the realm on our host, in the given form. */
+export function rewriteChallenge(value: string, host: string, style: ChallengeStyle = 'quoted'): string {
+  const params = challengeParams(value).map(([k, v]): [string, string] => [k, k === 'realm' ? realmFor(host) : v]);
+  return formatChallenge(params, style);
 }
 
 /** The repository a /v2/ path is about, e.g. `ns/img` for /v2/ns/img/blobs/uploads/. */
@@ -38,6 +42,7 @@ export function proxyToRegistry(
   registryPort: number,
   host: string,
   deniedMessage: (repository: string) => string,
+  style: ChallengeStyle = 'quoted',
 ): void {
   const headers = copyHeaders(req.headers);
   // Keep the client's Host so anything the registry derives from it names the public host.
@@ -54,7 +59,8 @@ export function proxyToRegistry(
     }
     const out = copyHeaders(up.headers);
     if (challenge !== undefined) {
-      out['www-authenticate'] = Array.isArray(challenge) ? challenge.map((c) => rewriteRealm(c, host)) : rewriteRealm(challenge, host);
+      const rewrite = (c: string): string => rewriteChallenge(c, host, style);
+      out['www-authenticate'] = Array.isArray(challenge) ? challenge.map(rewrite) : rewrite(challenge);
     }
     res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
     up.pipe(res);

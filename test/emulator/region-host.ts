@@ -10,6 +10,7 @@ import { createRecordingServer, listenHttps } from './servers.ts';
 import { proxyToRegistry } from './proxy.ts';
 import { answerV2 } from './fake-v2.ts';
 import { sendJson } from './http-util.ts';
+import { styleFor } from './challenge.ts';
 
 export interface RegionServices {
   tokens: TokenService;
@@ -37,8 +38,9 @@ export async function listenRegion(region: Region, ctx: ServerContext, services:
         target: 'v2',
         handler: (req, res) => {
           const port = services.registryPort();
-          if (port !== undefined) proxyToRegistry(req, res, port, region.host, deniedMessage(region));
-          else answerV2(req, res, region.host, services.tokens.verifyRegistryToken(req.headers.authorization, region));
+          const style = styleFor(region.behaviour.challenge, req.headers['user-agent']);
+          if (port !== undefined) proxyToRegistry(req, res, port, region.host, deniedMessage(region), style);
+          else answerV2(req, res, region.host, services.tokens.verifyRegistryToken(req.headers.authorization, region), style);
         },
       };
     }

@@ -1,6 +1,6 @@
 // One ICR region: its host, its namespaces (unique in the region across accounts) and quotas per account.
 // Each region has its own registry process and storage, so an image pushed to one is not in another.
-import type { AddNamespaceOptions, EmulatorOptions, NamespaceRecord, Quota, QuotaFigures } from './types.ts';
+import type { AddNamespaceOptions, EmulatorOptions, IcrBehaviour, NamespaceRecord, Quota, QuotaFigures } from './types.ts';
 
 export const DEFAULT_REGIONS = ['us-south', 'eu-de', 'eu-gb', 'jp-tok', 'au-syd'];
 /** ICR allows this many namespaces per account in each region. */
@@ -13,11 +13,14 @@ const UNLIMITED: QuotaFigures = { storage_bytes: -1, traffic_bytes: -1 };
 export class Region {
   readonly name: string;
   host = '';
+  /** how this region answers where ICR answers in more than one way (behaviour.ts) */
+  behaviour: IcrBehaviour;
   private readonly spaces = new Map<string, NamespaceRecord>();
   private readonly quotas = new Map<string, Quota>();
 
-  constructor(name: string) {
+  constructor(name: string, behaviour: IcrBehaviour) {
     this.name = name;
+    this.behaviour = behaviour;
   }
 
   namespace(name: string): NamespaceRecord | undefined {

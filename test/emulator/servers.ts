@@ -51,7 +51,7 @@ export function createRecordingServer(ctx: ServerContext, hostOf: () => string, 
     res.once('close', finish);
 
     const { target, handler } = route(path);
-    const fault = target ? ctx.faults.take(target, req.url) : undefined;
+    const fault = target ? ctx.faults.take(target, { ...record, url: req.url ?? '' }) : undefined;
     void (async () => {
       if (fault && (await applyFault(fault, req, res))) {
         if (fault.reset) finish();

@@ -1,7 +1,7 @@
 // What the emulator's own tests share: a thin HTTPS client for IAM, the token service and ICR's API,
 // temp folders removed after each file, and small readers of answers.
 import { afterAll, expect } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from './index.ts';
@@ -20,6 +20,15 @@ export async function tempDir(prefix: string): Promise<string> {
 afterAll(async () => {
   await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
+
+/** A HOME and an XDG_RUNTIME_DIR of their own for the clients, trusting every host of the emulator. */
+export async function clientHome(emu: Emulator): Promise<{ env: Record<string, string>; home: string; runtimeDir: string }> {
+  const home = await tempDir('emu-home-');
+  const runtimeDir = await tempDir('emu-run-');
+  await chmod(runtimeDir, 0o700);
+  await emu.trust(home);
+  return { home, runtimeDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtimeDir } };
+}
 
 export const json = (res: HttpsResponse): Record<string, unknown> => JSON.parse(res.body) as Record<string, unknown>;
 export const headerOf = (res: HttpsResponse, name: string): string => String(res.headers[name] ?? '');

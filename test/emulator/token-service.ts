@@ -1,7 +1,6 @@
 // ICR's side of login: the token service at https://<host>/oauth/token that turns iamapikey, iambearer,
 // iamrefresh and trusted-profile credentials into registry JWTs granting only what the identity's
 // policies allow on each repository in this region (the registry then enforces the token).
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subject } from './types.ts';
 import type { CertSet } from './certs.ts';
@@ -10,23 +9,29 @@ import type { Directory } from './identities.ts';
 import type { Region } from './regions.ts';
 import { namespaceOf } from './regions.ts';
 import { repositoryActions } from './policies.ts';
-import { signJwt, verifyJwt } from './jwt.ts';
-import { nowSeconds, parseBasicAuth, parseBearer, sendJson } from './http-util.ts';
+import { verifyJwt } from './jwt.ts';
+import { parseBasicAuth, parseBearer, sendJson } from './http-util.ts';
+import { requestedScopes, sendRegistryToken } from './registry-token.ts';
+import { formatChallenge, styleFor } from './challenge.ts';
+import type { ChallengeStyle } from './challenge.ts';
+import { refuseLogin } from './login-refusal.ts';
+import { callerAddress } from './addresses.ts';
+
+export { LOGIN_REFUSED } from './login-refusal.ts';
 
 export const SERVICE = 'registry';
 /** Each region's registry trusts only tokens of its own issuer: a token of one region is no good in another. */
 export const issuerFor = (region: string): string => `icr-emulator/${region}`;
-const REGISTRY_TOKEN_LIFETIME = 300;
-export const LOGIN_REFUSED = 'The login credentials are not valid, or your IBM Cloud account is not active.';
 
 export const realmFor = (host: string): string => `https://${host}/oauth/token`;
-export const challengeFor = (host: string): string => `Bearer realm="${realmFor(host)}",service="${SERVICE}"`;
-
-interface Access {
-  type: string;
-  name: string;
-  actions: string[];
-}
+export const challengeFor = (host: string, style: ChallengeStyle = 'quoted'): string =>
+  formatChallenge(
+    [
+      ['realm', realmFor(host)],
+      ['service', SERVICE],
+    ],
+    style,
+  );
 
 export class TokenService {
   private readonly iam: Iam;
@@ -41,11 +46,15 @@ export class TokenService {
     this.secrets = secrets;
   }
 
-  /** Who the Basic credentials stand for, checked against the emulated IAM as ICR does. */
-  authenticate(username: string, password: string): Subject | undefined {
+  /**
+   * Who the Basic credentials stand for, checked against the emulated IAM as ICR does. `from` is the
+   * caller's address: whether ICR hands it on to IAM when it exchanges a key is not public; the
+   * emulator assumes it does, so an account's IP address access refuses this login too.
+   */
+  authenticate(username: string, password: string, from?: string): Subject | undefined {
     switch (username) {
       case 'iamapikey':
-        return this.dir.usableKey(password);
+        return this.dir.usableKey(password, from);
       case 'iambearer':
         return this.iam.verifyAccessToken(password);
       case 'iamrefresh':
@@ -53,7 +62,7 @@ export class TokenService {
       default: {
         // Trusted profile login: ICR exchanges the service ID's key and assumes the profile with it.
         const profile = this.dir.profile(username);
-        const key = this.dir.usableKey(password);
+        const key = this.dir.usableKey(password, from);
         return profile && key && this.dir.trusts(profile, key) ? profile : undefined;
       }
     }
@@ -67,53 +76,24 @@ export class TokenService {
       sendJson(res, 405, { errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }] }, { Allow: 'GET' });
       return;
     }
+    const from = callerAddress(req.socket.remoteAddress);
     const creds = parseBasicAuth(req.headers.authorization);
-    const subject = creds ? this.authenticate(creds.username, creds.password) : undefined;
+    const subject = creds ? this.authenticate(creds.username, creds.password, from) : undefined;
     if (!subject) {
-      // Real ICR's wording: clients show "unauthorized: The login credentials are not valid, …".
-      sendJson(
-        res,
-        401,
-        { errors: [{ code: 'UNAUTHORIZED', message: LOGIN_REFUSED, detail: null }] },
-        { 'WWW-Authenticate': challengeFor(region.host) },
-      );
+      const style = styleFor(region.behaviour.challenge, req.headers['user-agent']);
+      refuseLogin(res, region.behaviour.badCredentials, challengeFor(region.host, style));
       return;
     }
     const url = new URL(req.url ?? '/', 'https://registry');
-    const access: Access[] = [];
-    // Scopes may come as repeated parameters or space-separated in one.
-    for (const scope of url.searchParams
-      .getAll('scope')
-      .flatMap((s) => s.split(' '))
-      .filter(Boolean)) {
-      const first = scope.indexOf(':');
-      const last = scope.lastIndexOf(':');
-      if (first < 0 || last <= first || scope.slice(0, first) !== 'repository') continue;
-      const name = scope.slice(first + 1, last);
-      const allowed = repositoryActions(subject, region.name, region.namespace(namespaceOf(name)));
-      const actions = scope
-        .slice(last + 1)
-        .split(',')
-        .filter((a) => allowed.includes(a));
-      access.push({ type: 'repository', name, actions });
-    }
-    const iat = nowSeconds();
-    const token = signJwt(
-      { typ: 'JWT', x5c: [this.certs.tokenCertDerB64] },
-      {
-        iss: issuerFor(region.name),
-        sub: subject.iamId,
-        aud: url.searchParams.get('service') ?? SERVICE,
-        exp: iat + REGISTRY_TOKEN_LIFETIME,
-        nbf: iat - 5,
-        iat,
-        jti: randomUUID(),
-        access,
-      },
-      this.certs.tokenKey,
-    );
-    this.secrets.add(token);
-    sendJson(res, 200, { token, access_token: token, expires_in: REGISTRY_TOKEN_LIFETIME, issued_at: new Date(iat * 1000).toISOString() });
+    const access = requestedScopes(url).map(({ name, actions }) => {
+      const ns = region.namespace(namespaceOf(name));
+      // A context-based restriction allows nothing from outside its zone: refused like a missing role.
+      const inContext = !ns || this.dir.restrictions.registryAllowed(ns.accountId, region.name, ns.name, from);
+      const allowed = inContext ? repositoryActions(subject, region.name, ns) : [];
+      return { type: 'repository', name, actions: actions.filter((a) => allowed.includes(a)) };
+    });
+    const aud = url.searchParams.get('service') ?? SERVICE;
+    sendRegistryToken(res, this.certs, this.secrets, { iss: issuerFor(region.name), sub: subject.iamId, aud, access });
   }
 
   /** True when `Authorization: Bearer` carries a registry token this region issued that is still valid. */

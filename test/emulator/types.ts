@@ -35,6 +35,8 @@ export interface ApiKeyRecord extends Subject {
   key: string;
   kind: 'user' | 'serviceid';
   state: KeyState;
+  /** a user key whose user is suspended in its account (IAM: 401 BXNIM0436E); see suspendUser */
+  suspended?: boolean;
 }
 
 export interface ProfileRecord extends Subject {
@@ -105,6 +107,17 @@ export interface RegionInfo {
   host: string;
 }
 
+/**
+ * How one ICR region answers where ICR is known to answer in more than one way (issue 17). The
+ * defaults are the forms our code reads today; `ICR_EMULATOR_STRICT` flips them (behaviour.ts).
+ */
+export interface IcrBehaviour {
+  /** `unquoted`: `Bearer realm=https://…, service=registry` to callers that are none of the four clients */
+  challenge: 'quoted' | 'unquoted';
+  /** the token service's status for credentials it refuses: 401 `unauthorized: …` or a bare 400 Bad Request */
+  badCredentials: 401 | 400;
+}
+
 /** How IAM's port behaves: `refuse` closes it (ECONNREFUSED), `reset` accepts and resets, `silent` accepts and never answers. */
 export type Reachability = 'up' | 'refuse' | 'reset' | 'silent';
 
@@ -125,9 +138,25 @@ export interface EmulatorOptions {
   tokenLifetime?: number;
   /** work dir (certs, registry storage, config); default a fresh mkdtemp, removed by stop() */
   dir?: string;
+  /** how every region answers (default: behaviour.ts DEFAULT_BEHAVIOUR) */
+  icr?: Partial<IcrBehaviour>;
+  /** per region, over `icr`: `{ 'eu-de': { challenge: 'unquoted' } }` */
+  regionBehaviour?: Record<string, Partial<IcrBehaviour>>;
+  /** IBM's entitled registry (cp.icr.io) on its own host; default false: it costs a registry process */
+  entitled?: boolean | EntitledOptions;
+}
+
+/** Which requests a fault waits for; a fault without one is taken by the next request to its target. */
+export interface FaultMatch {
+  method?: string;
+  /** the path starts with this string, or matches this pattern */
+  path?: string | RegExp;
+  /** only requests to this region's host */
+  region?: string;
 }
 
 export interface Fault {
+  match?: FaultMatch;
   status?: number;
   headers?: Record<string, string>;
   body?: string;
@@ -140,11 +169,11 @@ export interface Fault {
   urlIncludes?: string;
 }
 
-/** 'api' is ICR's /api/v1/... on the registry hosts. */
-export type FaultTarget = 'iam' | 'token' | 'v2' | 'api';
+/** 'api' is ICR's /api/v1/... on the registry hosts; the entitled registry has targets of its own. */
+export type FaultTarget = 'iam' | 'token' | 'v2' | 'api' | 'entitled-token' | 'entitled-v2';
 
 export interface RequestRecord {
-  server: 'iam' | 'registry';
+  server: 'iam' | 'registry' | 'entitled';
   host: string;
   /** the region of a registry host */
   region?: string;
@@ -155,6 +184,57 @@ export interface RequestRecord {
   userAgent?: string;
   /** HTTP status answered; 0 when the socket was reset or closed before an answer */
   status: number;
+}
+
+/**
+ * A context-based restriction (CBR) on an account's Container Registry resources: requests from
+ * addresses outside `allow` are refused as a missing role is (ICR docs, troubleshoot-resource and
+ * troubleshoot-scope). Without region or namespace it covers every namespace of the account.
+ */
+export interface ContextRule {
+  /** `a.b.c.d`, `a.b.c.d/n` or `a.b.c.d - e.f.g.h`; the tests' requests come from 127.0.0.1 */
+  allow: string[];
+  region?: string;
+  namespace?: string;
+}
+
+export interface EntitledOptions {
+  /** pushed at start, e.g. `cp/ibm-mq/mq:9`; default ENTITLED_IMAGES (entitled.ts) */
+  images?: string[];
+  /** default 'unquoted' (to callers that are none of the four clients), as cp.icr.io answers */
+  challenge?: IcrBehaviour['challenge'];
+  /** default 401 */
+  badCredentials?: IcrBehaviour['badCredentials'];
+}
+
+export interface EntitlementKeyOptions {
+  /** repository prefixes the key is entitled to, e.g. `cp/ibm-mq/`; default every image (`cp/`) */
+  entitles?: string[];
+}
+
+export interface EntitledImage {
+  /** `cp/ibm-mq/mq` */
+  repository: string;
+  tag: string;
+  /** the manifest digest, as a pull reads it */
+  digest: string;
+}
+
+/** IBM's entitled registry (cp.icr.io): username `cp`, an entitlement key, no IAM, pull only. */
+export interface EntitledRegistry {
+  /** the public host it stands for */
+  name: string;
+  /** 127.0.0.1:PORT */
+  host: string;
+  username: 'cp';
+  /** an entitlement key entitled to every image */
+  key: string;
+  images: EntitledImage[];
+  addKey(options?: EntitlementKeyOptions): string;
+  /** the key no longer logs in or pulls */
+  revokeKey(key: string): void;
+  registryPid?: number;
+  registryLog?: string;
 }
 
 export interface Emulator {
@@ -204,4 +284,17 @@ export interface Emulator {
   clearFaults(): void;
   trust(home: string): Promise<void>;
   stop(): Promise<void>;
+  /** how a region answers now (EmulatorOptions.icr and regionBehaviour, then these changes) */
+  behaviourOf(region: string): IcrBehaviour;
+  setRegionBehaviour(region: string, behaviour: Partial<IcrBehaviour>): void;
+  /** adds a context-based restriction on the account's registry resources (every rule must allow the caller) */
+  restrictAccount(accountId: string, rule: ContextRule): void;
+  /** IAM's "IP address access" setting of the account: API keys of the account get tokens only from these addresses */
+  restrictIamLogins(accountId: string, allowed: string[]): void;
+  /** drops both kinds of restriction of one account, or of every account */
+  liftRestrictions(accountId?: string): void;
+  /** a user key's user suspended in its account (or back); refused by IAM (BXNIM0436E) and ICR's login */
+  suspendUser(key: string, suspended?: boolean): void;
+  /** present when started with `entitled` */
+  entitled?: EntitledRegistry;
 }
