@@ -18,7 +18,9 @@ describe('podman and skopeo with compute-resource tokens (registry: true)', { ti
     runClient('podman', ['login', '--username', 'iambearer', '--password-stdin', emu.host], { env, input: `${token}\n` });
   const skopeo = (...args: string[]) => runClient('skopeo', args, { env });
   const storedLogin = async (): Promise<string> => {
-    const auth = JSON.parse(await readFile(join(runtimeDir, 'containers/auth.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+    const auth = JSON.parse(await readFile(join(runtimeDir, 'containers/auth.json'), 'utf8')) as {
+      auths: Record<string, { auth: string }>;
+    };
     return Buffer.from(auth.auths[emu.host]?.auth ?? '', 'base64').toString();
   };
 
@@ -46,7 +48,9 @@ describe('podman and skopeo with compute-resource tokens (registry: true)', { ti
     const out = await tempDir('emu-cr-pulled-');
     const pull = await skopeo('copy', `docker://${emu.host}/ns/vsi:1`, `oci:${out}:back`);
     expect(pull.code).toBe(0);
-    expect(JSON.parse(await readFile(join(out, 'index.json'), 'utf8'))).toMatchObject({ manifests: [{ annotations: { 'org.opencontainers.image.ref.name': 'back' } }] });
+    expect(JSON.parse(await readFile(join(out, 'index.json'), 'utf8'))).toMatchObject({
+      manifests: [{ annotations: { 'org.opencontainers.image.ref.name': 'back' } }],
+    });
   });
 
   it('a pod’s token (cr-token grant, a Reader profile) logs in; skopeo pulls with it and may not push', async () => {
@@ -56,7 +60,9 @@ describe('podman and skopeo with compute-resource tokens (registry: true)', { ti
       policies: [{ role: 'Reader', namespace: 'ns' }],
       computeResources: [crRule('IKS_SA', { service_instance: cluster.id, namespace: 'ci', name: 'runner' })],
     });
-    const res = await crGrant(await clientFor(emu), cluster.serviceAccountToken({ namespace: 'ci', name: 'runner' }), { profile_id: profile.id });
+    const res = await crGrant(await clientFor(emu), cluster.serviceAccountToken({ namespace: 'ci', name: 'runner' }), {
+      profile_id: profile.id,
+    });
     expect(res.status).toBe(200);
     const token = String(json(res).access_token);
     expect((await login(token)).code).toBe(0);

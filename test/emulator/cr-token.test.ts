@@ -76,7 +76,11 @@ describe('the cr-token grant', () => {
   });
 
   it('finds the profile by CRN, or by name in the cluster’s own account; a token file’s trailing newline is fine', async () => {
-    const lookups: Array<Record<string, string>> = [{ profile_crn: profile.crn }, { profile_name: 'ci-runner' }, { profile_id: profile.id, profile_name: 'ci-runner' }];
+    const lookups: Array<Record<string, string>> = [
+      { profile_crn: profile.crn },
+      { profile_name: 'ci-runner' },
+      { profile_id: profile.id, profile_name: 'ci-runner' },
+    ];
     for (const fields of lookups) {
       const res = await crGrant(client, `${runnerToken()}\n`, fields);
       expect([JSON.stringify(fields), res.status]).toEqual([JSON.stringify(fields), 200]);
@@ -93,7 +97,8 @@ describe('the cr-token grant', () => {
       runnerToken({}, emu.addCluster({ name: 'second' })),
       runnerToken({}, emu.addCluster({ kind: 'roks' })),
     ];
-    for (const token of cases) await expectRefused(token, { profile_id: profile.id }, { code: 'BXNIM0398E', message: 'Selected trusted profile not eligible.' });
+    for (const token of cases)
+      await expectRefused(token, { profile_id: profile.id }, { code: 'BXNIM0398E', message: 'Selected trusted profile not eligible.' });
     const body = await expectRefused(runnerToken({ namespace: 'other', pod: 'p-1' }), { profile_id: profile.id }, { code: 'BXNIM0398E' });
     expect(body.errorDetails).toBe(
       `The given token with identifier 'ci-cluster:other:runner:p-1' is not permitted to assume the indicated trusted profile; profile ID '${profile.iamId}'.`,
@@ -125,13 +130,22 @@ describe('the cr-token grant', () => {
 
   it('refuses an expired token, a wrong audience, and a token that lives longer than an hour', async () => {
     await expectRefused(runnerToken({ expiresIn: 0 }), { profile_id: profile.id }, CR_TOKEN_REFUSALS.expired);
-    await expectRefused(runnerToken({ audience: 'https://kubernetes.default.svc' }), { profile_id: profile.id }, CR_TOKEN_REFUSALS.audience);
+    await expectRefused(
+      runnerToken({ audience: 'https://kubernetes.default.svc' }),
+      { profile_id: profile.id },
+      CR_TOKEN_REFUSALS.audience,
+    );
     await expectRefused(runnerToken({ expiresIn: 7200 }), { profile_id: profile.id }, CR_TOKEN_REFUSALS.lifetime);
-    expect((await crGrant(client, runnerToken({ audience: ['vault', 'iam'], expiresIn: 600 }), { profile_id: profile.id })).status).toBe(200);
+    expect((await crGrant(client, runnerToken({ audience: ['vault', 'iam'], expiresIn: 600 }), { profile_id: profile.id })).status).toBe(
+      200,
+    );
   });
 
   it('refuses missing fields: BXNIM0109E', async () => {
-    expect(json(await crGrant(client, '', { profile_id: profile.id }))).toMatchObject({ errorCode: 'BXNIM0109E', errorDetails: "Property 'cr_token' missing or empty." });
+    expect(json(await crGrant(client, '', { profile_id: profile.id }))).toMatchObject({
+      errorCode: 'BXNIM0109E',
+      errorDetails: "Property 'cr_token' missing or empty.",
+    });
     expect(json(await crGrant(client, runnerToken(), {}))).toMatchObject({ errorCode: 'BXNIM0109E' });
   });
 });

@@ -77,7 +77,11 @@ export class Instances {
       setReachability: (mode) => listening.setReachability(mode),
     };
     const server = createServer(
-      recordingListener(ctx, () => host, () => ({ target: 'metadata', handler: (req, res) => handleMetadata(req, res, instance, this) })),
+      recordingListener(
+        ctx,
+        () => host,
+        () => ({ target: 'metadata', handler: (req, res) => handleMetadata(req, res, instance, this) }),
+      ),
     );
     const listening = await listenHttps(server, () => host, false);
     host = `127.0.0.1:${listening.port}`;

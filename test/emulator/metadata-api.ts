@@ -23,7 +23,12 @@ const DEFAULT_LIFETIME = 300;
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-function createToken(_req: IncomingMessage, body: Record<string, unknown>, instance: Instance, services: Instances): MetadataError | object {
+function createToken(
+  _req: IncomingMessage,
+  body: Record<string, unknown>,
+  instance: Instance,
+  services: Instances,
+): MetadataError | object {
   const unknown = Object.keys(body).find((k) => k !== 'expires_in' && k !== 'nonce');
   if (unknown !== undefined) return E.unknownField(unknown);
   const asked = 'expires_in' in body ? body.expires_in : DEFAULT_LIFETIME;
@@ -34,7 +39,12 @@ function createToken(_req: IncomingMessage, body: Record<string, unknown>, insta
   return { access_token: token, created_at: iso(iat), expires_at: iso(exp), expires_in: lifetime };
 }
 
-function createIamToken(req: IncomingMessage, body: Record<string, unknown>, instance: Instance, services: Instances): MetadataError | object {
+function createIamToken(
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+  instance: Instance,
+  services: Instances,
+): MetadataError | object {
   const token = parseBearer(req.headers.authorization);
   if (token === undefined) return E.TOKEN_MISSING;
   if (!services.verifyIdentityToken(instance, token)) return E.TOKEN_INVALID;
@@ -45,7 +55,8 @@ function createIamToken(req: IncomingMessage, body: Record<string, unknown>, ins
   const ref = wanted as Record<string, unknown>;
   const extra = Object.keys(ref).find((k) => k !== 'id' && k !== 'crn');
   if (extra !== undefined) return E.unknownField(`trusted_profile.${extra}`);
-  for (const k of ['id', 'crn']) if (ref[k] !== undefined && typeof ref[k] !== 'string') return E.fieldInvalid(`trusted_profile.${k}`, ref[k]);
+  for (const k of ['id', 'crn'])
+    if (ref[k] !== undefined && typeof ref[k] !== 'string') return E.fieldInvalid(`trusted_profile.${k}`, ref[k]);
   // Stand-in: one profile per request, by ID or by CRN, as both SDKs send it.
   if (ref.id !== undefined && ref.crn !== undefined) return E.fieldInvalid('trusted_profile', ref);
   const { dir, iam } = services;

@@ -65,10 +65,17 @@ describe('instance identity tokens', () => {
   it('refuses a malformed body, a body that is no object, and unknown properties', async () => {
     for (const body of ['{"expires_in": ', '[300]', '"300"']) {
       const res = await tokenCall(vsi, '2022-03-01', body);
-      expect([res.status, metadataError(res).code, metadataError(res).message]).toEqual([400, 'invalid_request', 'The request body was malformed.']);
+      expect([res.status, metadataError(res).code, metadataError(res).message]).toEqual([
+        400,
+        'invalid_request',
+        'The request body was malformed.',
+      ]);
     }
     const res = await tokenCall(vsi, '2022-03-01', '{"expires_in": 300, "xyzzy": 1}');
-    expect(metadataError(res)).toMatchObject({ code: 'unknown_field', message: 'Unknown property `xyzzy` was specified in the request body.' });
+    expect(metadataError(res)).toMatchObject({
+      code: 'unknown_field',
+      message: 'Unknown property `xyzzy` was specified in the request body.',
+    });
   });
 });
 
@@ -95,7 +102,10 @@ describe('Metadata-Flavor and version', () => {
   it('requires a version date from 2022-03-01 to today', async () => {
     const put = (query: string) => metadata(vsi.metadataUrl, `${PATHS['2022-03-01'].token}${query}`, { body: '{}' });
     const missing = await put('');
-    expect([missing.status, metadataError(missing)]).toEqual([400, expect.objectContaining({ code: 'missing_field', target: { name: 'version', type: 'query' } })]);
+    expect([missing.status, metadataError(missing)]).toEqual([
+      400,
+      expect.objectContaining({ code: 'missing_field', target: { name: 'version', type: 'query' } }),
+    ]);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     for (const bad of ['latest', '2021-07-15', '2022-02-30', tomorrow]) {
       const res = await put(`?version=${bad}`);
@@ -106,7 +116,10 @@ describe('Metadata-Flavor and version', () => {
 
   it('answers 404 on /instance_identity for version 2025-08-26 or later; /identity takes every version date', async () => {
     for (const path of [PATHS['2022-03-01'].token, PATHS['2022-03-01'].iam]) {
-      const res = await metadata(vsi.metadataUrl, `${path}?version=2025-08-26`, { method: path.endsWith('token') ? 'PUT' : 'POST', body: '{}' });
+      const res = await metadata(vsi.metadataUrl, `${path}?version=2025-08-26`, {
+        method: path.endsWith('token') ? 'PUT' : 'POST',
+        body: '{}',
+      });
       expect([res.status, metadataError(res).code]).toEqual([404, 'not_found']);
     }
     const res = await metadata(vsi.metadataUrl, `${PATHS['2025-08-26'].token}?version=2022-03-01`, { body: '{}' });
@@ -120,7 +133,10 @@ describe('Metadata-Flavor and version', () => {
     expect((await tokenCall(newOnly, '2022-03-01')).status).toBe(404);
     expect(await instanceIamToken(oldOnly)).toMatch(/^ey/);
     expect(await instanceIamToken(newOnly, undefined, '2025-08-26')).toMatch(/^ey/);
-    for (const [method, path] of [['GET', PATHS['2022-03-01'].token], ['PUT', '/metadata/v1/instance']]) {
+    for (const [method, path] of [
+      ['GET', PATHS['2022-03-01'].token],
+      ['PUT', '/metadata/v1/instance'],
+    ]) {
       const res = await metadata(vsi.metadataUrl, `${path}?version=2022-03-01`, { method: method as string });
       expect([res.status, metadataError(res).code]).toEqual([404, 'not_found']);
     }
@@ -170,7 +186,10 @@ describe('IAM tokens of linked profiles', () => {
     const bare = await emu.addInstance({ profiles: [reader] });
     const res = await iamCall(bare, await identityToken(bare));
     expect(res.status).toBe(400);
-    expect(metadataError(res)).toMatchObject({ code: 'missing_field', message: 'A trusted profile ID was not passed in the request body.' });
+    expect(metadataError(res)).toMatchObject({
+      code: 'missing_field',
+      message: 'A trusted profile ID was not passed in the request body.',
+    });
     expect(await instanceIamToken(bare, JSON.stringify({ trusted_profile: { id: reader.id } }))).toMatch(/^ey/);
   });
 
@@ -186,9 +205,10 @@ describe('IAM tokens of linked profiles', () => {
     expect(await instanceIamToken(target, JSON.stringify({ trusted_profile: { id: byRule.id } }))).toMatch(/^ey/);
     const elsewhere = await emu.addInstance({ accountId: emu.accounts.other.id });
     const foreignRule = emu.addProfile({ computeResources: [crRule('VSI', { vpc_id: elsewhere.vpcId })] });
-    expect(metadataError(await iamCall(elsewhere, await identityToken(elsewhere), JSON.stringify({ trusted_profile: { id: foreignRule.id } }))).code).toBe(
-      'profile_not_linked',
-    );
+    expect(
+      metadataError(await iamCall(elsewhere, await identityToken(elsewhere), JSON.stringify({ trusted_profile: { id: foreignRule.id } })))
+        .code,
+    ).toBe('profile_not_linked');
   });
 
   it('refuses bodies it cannot read', async () => {
