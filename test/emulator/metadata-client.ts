@@ -1,9 +1,9 @@
 // What the compute-resource tests share: a plain-HTTP client for an instance's metadata service (the
 // way IBM's SDKs call it) and the IAM cr-token grant, and readers of their answers.
-import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { InstanceRecord } from './index.ts';
 import { CR_TOKEN_GRANT } from './index.ts';
+import { httpsRequest } from './https-request.ts';
 import type { HttpsResponse } from './https-request.ts';
 import type { Client } from './test-client.ts';
 import { json } from './test-client.ts';
@@ -16,28 +16,14 @@ export interface MetadataCall {
 }
 
 /** One request to a metadata service; `Metadata-Flavor: ibm` and JSON unless told otherwise. */
-export function metadata(base: string, path: string, call: MetadataCall = {}): Promise<HttpsResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${base}${path}`,
-      {
-        method: call.method ?? 'PUT',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Metadata-Flavor': 'ibm', ...call.headers },
-        agent: false,
-        timeout: call.timeoutMs ?? 15_000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${base}${path}`)));
-    req.on('error', reject);
-    req.end(call.body);
+export const metadata = (base: string, path: string, call: MetadataCall = {}): Promise<HttpsResponse> =>
+  httpsRequest(`${base}${path}`, {
+    ca: '',
+    method: call.method ?? 'PUT',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Metadata-Flavor': 'ibm', ...call.headers },
+    ...(call.body === undefined ? {} : { body: call.body }),
+    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
   });
-}
 
 export type Api = '2022-03-01' | '2025-08-26';
 export const PATHS: Record<Api, { token: string; iam: string }> = {
