@@ -6,7 +6,7 @@ import { CR_TOKEN_GRANT, CR_TOKEN_REFUSALS, crRule, decodeJwtPayload, startEmula
 import type { ClusterRecord, Emulator, ProfileRecord } from './index.ts';
 import { clientFor, json, jwtHeader } from './test-client.ts';
 import type { Client } from './test-client.ts';
-import { crGrant } from './metadata-client.ts';
+import { crGrant, identityToken } from './metadata-client.ts';
 
 let emu: Emulator;
 let client: Client;
@@ -113,14 +113,15 @@ describe('the cr-token grant', () => {
     await expectRefused(runnerToken(), { profile_id: twin.id, profile_name: 'ci-runner' }, { code: 'BXNIM0524E' });
   });
 
-  it('refuses a token with a bad signature, of a cluster IAM does not know, or no JWT at all', async () => {
+  it('refuses a token with a bad signature, of a cluster IAM does not know, a VSI’s identity token, or no JWT', async () => {
     const [head, payload, sig] = runnerToken().split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const tampered = `${head}.${Buffer.from(JSON.stringify({ ...claims, sub: 'system:serviceaccount:ci:admin' })).toString('base64url')}.${sig}`;
     const stranger = await startEmulator({ registry: false });
     try {
       const foreign = stranger.addCluster().serviceAccountToken({ namespace: 'ci', name: 'runner' });
-      for (const token of [tampered, foreign, 'not-a-jwt', `${head}.${payload}.`]) {
+      const vsiToken = await identityToken(await emu.addInstance());
+      for (const token of [tampered, foreign, vsiToken, 'not-a-jwt', `${head}.${payload}.`]) {
         await expectRefused(token, { profile_id: profile.id }, CR_TOKEN_REFUSALS.invalid);
       }
     } finally {
