@@ -1,4 +1,4 @@
-// Emulated IBM Cloud IAM token endpoint (POST /identity/token): API-key, refresh and assume grants,
+// Emulated IBM Cloud IAM token endpoint (POST /identity/token): API-key, refresh, assume and cr-token grants,
 // RS256 access tokens, and refresh tokens only where IAM issues them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subject } from './types.ts';
