@@ -1,4 +1,6 @@
-// One HTTPS request that trusts the emulator's CA explicitly (no NODE_EXTRA_CA_CERTS needed).
+// One HTTPS request that trusts the emulator's CA explicitly (no NODE_EXTRA_CA_CERTS needed), or one
+// plain-HTTP request for an http:// URL (a metadata service; `ca` is then unused).
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 
 export interface HttpsResponse {
@@ -17,7 +19,7 @@ export interface HttpsRequestOptions {
 
 export function httpsRequest(url: string, options: HttpsRequestOptions): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = (url.startsWith('http:') ? httpRequest : request)(
       url,
       {
         method: options.method ?? 'GET',

@@ -46,13 +46,22 @@ export class IamTokens {
     return entry && entry.exp > nowSeconds() ? entry.subject : undefined;
   }
 
-  /** The token endpoint's 200 body for this subject. */
-  response(subject: Subject, grant: string, withRefresh: boolean): Record<string, unknown> {
+  /**
+   * The token endpoint's 200 body for this subject. `extra.lifetime` overrides the lifetime and
+   * `extra.claims` add to (or replace) the subject's claims, for compute-resource tokens.
+   */
+  response(
+    subject: Subject,
+    grant: string,
+    withRefresh: boolean,
+    extra: { lifetime?: number; claims?: Record<string, unknown> } = {},
+  ): Record<string, unknown> {
     const iat = nowSeconds();
-    const exp = iat + this.lifetime;
+    const lifetime = extra.lifetime ?? this.lifetime;
+    const exp = iat + lifetime;
     const accessToken = signJwt(
       { kid: this.kid, typ: 'JWT' },
-      { ...claimsOf(subject), iat, exp, iss: `${this.issuerBase}/identity`, grant_type: grant },
+      { ...claimsOf(subject), ...extra.claims, iat, exp, iss: `${this.issuerBase}/identity`, grant_type: grant },
       this.key,
     );
     this.secrets.add(accessToken);
@@ -60,7 +69,7 @@ export class IamTokens {
       access_token: accessToken,
       refresh_token: 'not_supported',
       token_type: 'Bearer',
-      expires_in: this.lifetime,
+      expires_in: lifetime,
       expiration: exp,
       scope: 'ibm openid',
     };

@@ -1,4 +1,4 @@
-// Emulated IBM Cloud IAM token endpoint (POST /identity/token): API-key, refresh and assume grants,
+// Emulated IBM Cloud IAM token endpoint (POST /identity/token): API-key, refresh, assume and cr-token grants,
 // RS256 access tokens, and refresh tokens only where IAM issues them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subject } from './types.ts';
@@ -7,6 +7,8 @@ import type { IamError } from './iam-errors.ts';
 import { PROFILE_NOT_TRUSTED, iamContext, iamErrorBody, keyRefusal } from './iam-errors.ts';
 import { callerAddress } from './addresses.ts';
 import { IamTokens } from './iam-tokens.ts';
+import { Clusters } from './clusters.ts';
+import { COMPUTE_RESOURCE_CLAIMS, CR_TOKEN_GRANT, crTokenGrant } from './cr-token.ts';
 import { parseBasicAuth, readBody, sendJson } from './http-util.ts';
 
 export const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
@@ -30,11 +32,14 @@ export class Iam {
   private readonly dir: Directory;
   private readonly refreshTokens: boolean;
   readonly tokens: IamTokens;
+  /** the clusters whose service-account tokens the cr-token grant takes */
+  readonly clusters: Clusters;
 
   constructor(dir: Directory, options: IamOptions, secrets: Set<string>) {
     this.dir = dir;
     this.refreshTokens = options.refreshTokens;
     this.tokens = new IamTokens(dir, options.tokenLifetime, secrets);
+    this.clusters = new Clusters(dir, secrets);
   }
 
   /** base URL, set once the IAM server listens; goes into the `iss` claim */
@@ -92,6 +97,12 @@ export class Iam {
       return this.issue(res, subject, grant, true);
     }
     if (grant === ASSUME_GRANT) return this.assume(req, res, form);
+    if (grant === CR_TOKEN_GRANT) {
+      // Never a refresh token: a compute resource asks again with a fresh cr_token.
+      const granted = crTokenGrant(form, this.clusters, this.dir);
+      if ('status' in granted) return this.fail(req, res, granted);
+      return sendJson(res, 200, this.tokens.response(granted.profile, grant, false, { claims: COMPUTE_RESOURCE_CLAIMS }));
+    }
     return this.fail(req, res, {
       status: 400,
       code: 'BXNIM0104E',

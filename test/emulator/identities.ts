@@ -70,14 +70,17 @@ export class Directory {
   addProfile(options: AddProfileOptions): ProfileRecord {
     if (options.accountId !== undefined) this.accountOf(options.accountId);
     const uuid = randomUUID();
+    const accountId = options.accountId ?? this.accounts.main.id;
     const profile: ProfileRecord = {
       id: `Profile-${uuid}`,
       iamId: `iam-Profile-${uuid}`,
-      accountId: options.accountId ?? this.accounts.main.id,
+      accountId,
       kind: 'profile',
       name: options.name ?? `profile-${hex(3)}`,
-      trusts: [...options.trusts],
+      trusts: [...(options.trusts ?? [])],
       policies: options.policies ?? [],
+      crn: `crn:v1:bluemix:public:iam-identity::a/${accountId}::profile:Profile-${uuid}`,
+      computeResources: [...(options.computeResources ?? [])],
     };
     this.profiles.set(profile.id, profile);
     return profile;
@@ -120,6 +123,12 @@ export class Directory {
 
   profile(id: string): ProfileRecord | undefined {
     return this.profiles.get(id);
+  }
+
+  /** The first profile that matches: lookups by CRN, or by name within an account. */
+  findProfile(match: (p: ProfileRecord) => boolean): ProfileRecord | undefined {
+    for (const p of this.profiles.values()) if (match(p)) return p;
+    return undefined;
   }
 
   /** Whom an access token's iam_id names: a key's identity or a profile. */

@@ -20,8 +20,10 @@ import type { RegistryProcess } from './registry-process.ts';
 import { baseBehaviour, behaviourFor, checked } from './behaviour.ts';
 import { startEntitled } from './entitled.ts';
 import type { Entitled } from './entitled.ts';
+import { Instances } from './instances.ts';
 
 export type * from './types.ts';
+export type * from './compute-types.ts';
 export { writeOciImage } from './oci.ts';
 export { decodeJwtPayload } from './jwt.ts';
 export { freePort } from './registry-process.ts';
@@ -33,6 +35,8 @@ export { isContainerClient } from './challenge.ts';
 export { ENTITLED_IMAGES, ENTITLED_NAME, NOT_ENTITLED } from './entitled.ts';
 export type { IamError, IamErrorShape } from './iam-errors.ts';
 export { APIKEY_GRANT, ASSUME_GRANT } from './iam.ts';
+export { CR_TOKEN_GRANT, CR_TOKEN_REFUSALS } from './cr-token.ts';
+export { crRule } from './cr-rules.ts';
 
 /** Every region gets this namespace of the main account, so a default key can push to `ns/…` anywhere. */
 export const DEFAULT_NAMESPACE = 'ns';
@@ -66,6 +70,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const iam = new Iam(directory, { refreshTokens: opts.refreshTokens ?? false, tokenLifetime: opts.tokenLifetime ?? 3600 }, secrets);
     const tokens = new TokenService(iam, directory, certs, secrets);
     const api = new IcrApi(iam, directory);
+    const instances = new Instances(directory, iam, secrets);
     const requests: RequestRecord[] = [];
     const faults = new FaultQueue();
     const tls = { key: certs.serverKeyPem, cert: certs.serverCertPem };
@@ -145,6 +150,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       addKey: (options) => directory.addKey(options),
       setKeyState: (key, state) => directory.setKeyState(key, state),
       addProfile: (options) => directory.addProfile(options),
+      addInstance: async (options = {}) => {
+        const { instance, listening } = await instances.add(options, ctx('metadata'));
+        servers.push(listening);
+        return instance;
+      },
+      addCluster: (options) => iam.clusters.add(options),
       addResourceGroup: (accountId) => directory.addResourceGroup(accountId),
       addNamespace: (region, name, options = {}) => {
         const account = directory.accountOf(options.accountId ?? main.id);

@@ -1,9 +1,9 @@
-// The HTTPS servers: one for IAM, one per registry host. Each records every request and
-// lets injected faults pre-empt the normal answer; close() destroys keep-alive sockets too.
-import { createServer } from 'node:https';
-import type { Server } from 'node:https';
+// The servers: HTTPS for IAM and each registry host, plain HTTP for each instance's metadata service.
+// Each records every request and lets injected faults pre-empt the normal answer; close() destroys
+// keep-alive sockets too.
+import { Server, createServer } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server as TcpServer, Socket } from 'node:net';
 import type { FaultTarget, Reachability, RequestRecord } from './types.ts';
@@ -32,7 +32,16 @@ export interface ServerContext {
  * `hostOf` is read per request because the port is only known after listen().
  */
 export function createRecordingServer(ctx: ServerContext, hostOf: () => string, route: (path: string) => Route): Server {
-  const server = createServer({ key: ctx.tls.key, cert: ctx.tls.cert }, (req, res) => {
+  return createServer({ key: ctx.tls.key, cert: ctx.tls.cert }, recordingListener(ctx, hostOf, route));
+}
+
+/** The request listener of a recording server: records, applies a fault of the route's target, or routes. */
+export function recordingListener(
+  ctx: Omit<ServerContext, 'tls'>,
+  hostOf: () => string,
+  route: (path: string) => Route,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     const record: RequestRecord = { server: ctx.kind, host: hostOf(), method: req.method ?? '', path, status: 0 };
     if (ctx.region !== undefined) record.region = ctx.region;
@@ -65,8 +74,7 @@ export function createRecordingServer(ctx: ServerContext, hostOf: () => string, 
         sendJson(res, 500, { error: 'emulator failure', message: err instanceof Error ? err.message : String(err) });
       }
     });
-  });
-  return server;
+  };
 }
 
 export interface Listening {
@@ -95,7 +103,7 @@ async function listenTcp(server: TcpServer, port = 0): Promise<number> {
  * does: docker treats 127.0.0.0/8 as insecure and retries a failed login over http://, and
  * without this its final error would be a bare "EOF" instead of the registry's answer.
  */
-export async function listenHttps(tlsServer: Server, hostOf: () => string, redirectPlainHttp: boolean): Promise<Listening> {
+export async function listenHttps(tlsServer: Server | HttpServer, hostOf: () => string, redirectPlainHttp: boolean): Promise<Listening> {
   const sockets = new Set<Socket>();
   let mode: Reachability = 'up';
   const plain = createHttpServer((req, res) => {
@@ -117,8 +125,10 @@ export async function listenHttps(tlsServer: Server, hostOf: () => string, redir
       socket.pause();
       socket.unshift(chunk);
       if (chunk[0] === 0x16 || !redirectPlainHttp) {
-        // TLSSocket takes over the handle and replays what is buffered in the socket.
+        // TLSSocket takes over the handle and replays what is buffered in the socket; a plain HTTP
+        // server (a metadata service) reads it once the socket flows again.
         tlsServer.emit('connection', socket);
+        if (!(tlsServer instanceof Server)) socket.resume();
       } else {
         plain.emit('connection', socket);
         socket.resume();

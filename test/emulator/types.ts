@@ -1,4 +1,5 @@
 // Public types of the ICR/IAM emulator (re-exported by index.ts).
+import type { AddClusterOptions, AddInstanceOptions, ClusterRecord, ComputeResourceTrust, InstanceRecord } from './compute-types.ts';
 
 /** Container Registry service roles (IAM). */
 export type Role = 'Reader' | 'Writer' | 'Manager';
@@ -45,6 +46,10 @@ export interface ProfileRecord extends Subject {
   id: string;
   /** iam_ids of the service IDs (of any account) this profile trusts */
   trusts: string[];
+  /** `crn:v1:bluemix:public:iam-identity::a/<account>::profile:<id>` */
+  crn: string;
+  /** compute resources it trusts (IAM's Profile-CR rules and links) */
+  computeResources: ComputeResourceTrust[];
 }
 
 export interface AccountInfo {
@@ -69,9 +74,11 @@ export interface AddProfileOptions {
   /** the account the profile lives in (its tokens carry it in account.bss); default the main account */
   accountId?: string;
   name?: string;
-  /** iam_ids of service IDs it trusts, from any account */
-  trusts: string[];
+  /** iam_ids of service IDs it trusts, from any account; default none */
+  trusts?: string[];
   policies?: Policy[];
+  /** compute resources it trusts: rules (`crRule(...)`) and links; default none */
+  computeResources?: ComputeResourceTrust[];
 }
 
 export interface NamespaceRecord {
@@ -169,11 +176,14 @@ export interface Fault {
   urlIncludes?: string;
 }
 
-/** 'api' is ICR's /api/v1/... on the registry hosts; the entitled registry has targets of its own. */
-export type FaultTarget = 'iam' | 'token' | 'v2' | 'api' | 'entitled-token' | 'entitled-v2';
+/**
+ * 'api' is ICR's /api/v1/... on the registry hosts; the entitled registry has targets of its own;
+ * 'metadata' is every instance's metadata service.
+ */
+export type FaultTarget = 'iam' | 'token' | 'v2' | 'api' | 'entitled-token' | 'entitled-v2' | 'metadata';
 
 export interface RequestRecord {
-  server: 'iam' | 'registry' | 'entitled';
+  server: 'iam' | 'registry' | 'entitled' | 'metadata';
   host: string;
   /** the region of a registry host */
   region?: string;
@@ -269,6 +279,10 @@ export interface Emulator {
   addKey(options?: AddKeyOptions): ApiKeyRecord;
   setKeyState(key: string, state: KeyState): void;
   addProfile(options: AddProfileOptions): ProfileRecord;
+  /** a VPC virtual server with its own metadata service on 127.0.0.1 (see README, Compute resources) */
+  addInstance(options?: AddInstanceOptions): Promise<InstanceRecord>;
+  /** a Kubernetes cluster whose service-account tokens IAM's cr-token grant verifies */
+  addCluster(options?: AddClusterOptions): ClusterRecord;
   /** a resource group of that account (default main); returns its ID */
   addResourceGroup(accountId?: string): string;
   /** creates a namespace as its owner would (no name rules, no quota): for setting up tests */

@@ -14,7 +14,12 @@ describe('cancelling the IAM exchange', () => {
     setTimeout(() => cancel.abort(), 100);
     try {
       await expect(
-        exchangeApiKey(url, 'key', { env: {}, policy: { retries: 4, baseMs: 60_000, capMs: 60_000 }, signal: cancel.signal }),
+        exchangeApiKey(url, 'key', {
+          env: {},
+          policy: { retries: 4, baseMs: 60_000, capMs: 60_000 },
+          totalMs: 600_000,
+          signal: cancel.signal,
+        }),
       ).rejects.toThrow('The IAM token exchange was cancelled.');
     } finally {
       await new Promise((r) => server.close(r));
