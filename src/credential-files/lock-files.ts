@@ -1,0 +1,102 @@
+// The files a lock is made of, read without trusting what is at their paths: the lock file itself,
+// each taker's holder file (written whole before it is linked into place) and the claims on a lock
+// (lock-claim.ts). Adapter over node:fs.
+import { constants, type Stats } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
+import { UserError } from '../lib/errors.ts';
+import { parseJsonObject } from '../lib/json.ts';
+
+export interface Holder {
+  readonly pid: number;
+  readonly token: string;
+  readonly since: number;
+  /** The holder's own bound: after it, the lock is taken over even if the pid lives (or was reused). */
+  readonly until: number;
+}
+
+/** What is at a lock path: nothing, something that is not a lock file, or a lock file and its identity. */
+export type Seen =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'other'; readonly what: string }
+  | { readonly kind: 'lock'; readonly id: string; readonly holder?: Holder; readonly ageMs: number };
+
+/** A token names claim files, so only this shape counts as one. */
+const TOKEN = /^[A-Za-z0-9-]{1,64}$/;
+/** Every file of a lock holds a line of JSON; anything longer is not ours. */
+const MAX_BYTES = 4096;
+/** A regular file at the path that holds no holder record: an older icr-login killed before writing it, or junk. */
+const UNREADABLE_STALE_MS = 5000;
+
+const KINDS: [(s: Stats) => boolean, string][] = [
+  [(s) => s.isDirectory(), 'a folder'],
+  [(s) => s.isFIFO(), 'a FIFO'],
+  [(s) => s.isSymbolicLink(), 'a symbolic link'],
+  [(s) => s.isSocket(), 'a socket'],
+  [(s) => s.isBlockDevice() || s.isCharacterDevice(), 'a device'],
+];
+const kindOf = (s: Stats): string => KINDS.find(([is]) => is(s))?.[1] ?? 'not a regular file';
+
+function holderIn(text: string): Holder | undefined {
+  const v = parseJsonObject(text);
+  if (!v || typeof v['pid'] !== 'number' || typeof v['until'] !== 'number' || typeof v['token'] !== 'string') return undefined;
+  return TOKEN.test(v['token']) ? (v as unknown as Holder) : undefined;
+}
+
+/**
+ * Reads what is at `path`. Never follows a link and never waits: a FIFO is opened without blocking
+ * and refused, as is anything else that is not a regular file.
+ */
+export async function look(path: string): Promise<Seen> {
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  const handle = await open(path, flags).catch((error: NodeJS.ErrnoException) => error);
+  if (handle instanceof Error) {
+    if (handle.code === 'ENOENT') return { kind: 'missing' };
+    const s = await lstat(path).catch(() => undefined);
+    return s ? { kind: 'other', what: kindOf(s) } : { kind: 'missing' };
+  }
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) return { kind: 'other', what: kindOf(s) };
+    const buffer = Buffer.alloc(MAX_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_BYTES, 0);
+    const holder = holderIn(buffer.subarray(0, bytesRead).toString('utf8'));
+    const ageMs = Date.now() - s.mtimeMs;
+    // A file without a holder record is known by its inode and time, which no other file there shares.
+    return holder ? { kind: 'lock', id: holder.token, holder, ageMs } : { kind: 'lock', id: `i${s.ino}-${Math.trunc(s.mtimeMs)}`, ageMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** A lock whose holder died (a killed job) or overstayed its own bound, or that never held a record. */
+export function isStale(seen: Seen, now = Date.now()): boolean {
+  if (seen.kind !== 'lock') return false;
+  if (!seen.holder) return seen.ageMs > UNREADABLE_STALE_MS;
+  return !alive(seen.holder.pid) || now > seen.holder.until;
+}
+
+/** Writes a holder file whole, readable by its owner only; it is then linked to where it holds. */
+export async function writeHolder(path: string, holder: Holder): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(holder));
+  } finally {
+    await handle.close();
+  }
+}
+
+export function notALockFile(path: string, what: string): UserError {
+  return new UserError(
+    `${path} is ${what}, not icr-login's lock file, so no job can take its turn writing the credentials file beside it; remove it and try again.`,
+    'credentials file lock',
+  );
+}
