@@ -1,10 +1,10 @@
 // The files a lock is made of, read without trusting what is at their paths: the lock file itself,
 // each taker's holder file (written whole before it is linked into place) and the claims on a lock
 // (lock-claim.ts). Adapter over node:fs.
-import { constants, type Stats } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { UserError } from '../lib/errors.ts';
 import { parseJsonObject } from '../lib/json.ts';
+import { readRegularFile } from './regular-file.ts';
 
 export interface Holder {
   readonly pid: number;
@@ -27,45 +27,21 @@ const MAX_BYTES = 4096;
 /** A regular file at the path that holds no holder record: an older icr-login killed before writing it, or junk. */
 const UNREADABLE_STALE_MS = 5000;
 
-const KINDS: [(s: Stats) => boolean, string][] = [
-  [(s) => s.isDirectory(), 'a folder'],
-  [(s) => s.isFIFO(), 'a FIFO'],
-  [(s) => s.isSymbolicLink(), 'a symbolic link'],
-  [(s) => s.isSocket(), 'a socket'],
-  [(s) => s.isBlockDevice() || s.isCharacterDevice(), 'a device'],
-];
-const kindOf = (s: Stats): string => KINDS.find(([is]) => is(s))?.[1] ?? 'not a regular file';
-
 function holderIn(text: string): Holder | undefined {
   const v = parseJsonObject(text);
   if (!v || typeof v['pid'] !== 'number' || typeof v['until'] !== 'number' || typeof v['token'] !== 'string') return undefined;
   return TOKEN.test(v['token']) ? (v as unknown as Holder) : undefined;
 }
 
-/**
- * Reads what is at `path`. Never follows a link and never waits: a FIFO is opened without blocking
- * and refused, as is anything else that is not a regular file.
- */
+/** Reads what is at `path`, without following a link or waiting on a FIFO (regular-file.ts). */
 export async function look(path: string): Promise<Seen> {
-  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-  const handle = await open(path, flags).catch((error: NodeJS.ErrnoException) => error);
-  if (handle instanceof Error) {
-    if (handle.code === 'ENOENT') return { kind: 'missing' };
-    const s = await lstat(path).catch(() => undefined);
-    return s ? { kind: 'other', what: kindOf(s) } : { kind: 'missing' };
-  }
-  try {
-    const s = await handle.stat();
-    if (!s.isFile()) return { kind: 'other', what: kindOf(s) };
-    const buffer = Buffer.alloc(MAX_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, MAX_BYTES, 0);
-    const holder = holderIn(buffer.subarray(0, bytesRead).toString('utf8'));
-    const ageMs = Date.now() - s.mtimeMs;
-    // A file without a holder record is known by its inode and time, which no other file there shares.
-    return holder ? { kind: 'lock', id: holder.token, holder, ageMs } : { kind: 'lock', id: `i${s.ino}-${Math.trunc(s.mtimeMs)}`, ageMs };
-  } finally {
-    await handle.close();
-  }
+  const read = await readRegularFile(path, MAX_BYTES);
+  if (read.kind !== 'file') return read;
+  const holder = holderIn(read.text);
+  const ageMs = Date.now() - read.stats.mtimeMs;
+  // A file without a holder record is known by its inode and time, which no other file there shares.
+  const id = holder ? holder.token : `i${read.stats.ino}-${Math.trunc(read.stats.mtimeMs)}`;
+  return { kind: 'lock', id, holder, ageMs };
 }
 
 export const alive = (pid: number): boolean => {
