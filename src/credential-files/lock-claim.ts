@@ -7,7 +7,7 @@
 import { link, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../lib/errors.ts';
-import { alive, isStale, look, notALockFile, type Holder, type Seen } from './lock-files.ts';
+import { alive, isStale, look, NotALockFile, type Holder, type Seen } from './lock-files.ts';
 
 const CLAIM = '.claim-';
 const HOLDER = '.new-';
@@ -47,7 +47,7 @@ export async function removeExactly(path: string, id: string, removable: (s: See
     const target = await look(path);
     if (target.kind !== 'lock' || target.id !== id) return 'gone';
     const other = await look(claim);
-    if (other.kind === 'other') throw notALockFile(claim, other.what);
+    if (other.kind === 'other') throw new NotALockFile(claim, other.what);
     if (other.kind === 'missing') continue;
     if (depth >= MAX_DEPTH || !isStale(other)) return 'busy';
     // Its winner died holding it: take the claim over, one level down, then try for it again.

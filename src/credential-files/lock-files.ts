@@ -70,9 +70,16 @@ export async function writeHolder(path: string, holder: Holder): Promise<void> {
   }
 }
 
-export function notALockFile(path: string, what: string): UserError {
-  return new UserError(
-    `${path} is ${what}, not icr-login's lock file, so no job can take its turn writing the credentials file beside it; remove it and try again.`,
-    'credentials file lock',
-  );
+/** Something at a lock path that is not a lock file: no job can take its turn there until it is removed. */
+export class NotALockFile extends UserError {
+  readonly path: string;
+  readonly what: string;
+  constructor(path: string, what: string) {
+    super(
+      `${path} is ${what}, not icr-login's lock file, so no job can take its turn writing the credentials file beside it; remove it and try again.`,
+      'credentials file lock',
+    );
+    this.path = path;
+    this.what = what;
+  }
 }

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { msToSeconds } from '../lib/time.ts';
 import { sleep } from '../lib/retry.ts';
 import { errnoCode, UserError } from '../lib/errors.ts';
-import { isStale, look, notALockFile, writeHolder, type Holder } from './lock-files.ts';
+import { isStale, look, NotALockFile, writeHolder, type Holder } from './lock-files.ts';
 import { holderFile, removeExactly, sweep } from './lock-claim.ts';
 
 export const lockPath = (file: string): string => `${file}.icr-login.lock`;
@@ -23,13 +23,28 @@ interface Held {
 /** A release this close to the holder's own bound leaves the lock to the waiter that will take it over. */
 const RELEASE_MARGIN_MS = 5000;
 
+export interface LockOptions {
+  /**
+   * For a writer that only removes what this run put there (a logout): when the lock path is not a
+   * lock file, `work` runs without the lock and this hears one line saying so, since a key of ours
+   * left in the file is worse than a turn not taken. Without it, that is an error.
+   */
+  readonly unlockedIfBlocked?: (warning: string) => void;
+}
+
 /**
  * Runs `work` holding the lock of `file`, waiting at most `waitMs` for another holder. Where no lock
  * can be made (the folder cannot be written), `work` runs without one: its own write fails there too.
  */
-export async function withFileLock<T>(file: string, waitMs: number, work: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(file: string, waitMs: number, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const path = lockPath(file);
-  const held = await acquire(path, waitMs, file);
+  const held = await acquire(path, waitMs, file).catch((error: unknown) => {
+    if (!(error instanceof NotALockFile) || !options.unlockedIfBlocked) throw error;
+    options.unlockedIfBlocked(
+      `${error.path} is ${error.what}, not icr-login's lock file, so this logout wrote ${file} without taking its turn; remove it so jobs take turns writing the file again.`,
+    );
+    return undefined;
+  });
   try {
     return await work();
   } finally {
@@ -71,7 +86,7 @@ async function take(path: string, mine: string, deadline: number, heldTooLong: (
     );
     if (linked !== undefined) return linked;
     const seen = await look(path);
-    if (seen.kind === 'other') throw notALockFile(path, seen.what);
+    if (seen.kind === 'other') throw new NotALockFile(path, seen.what);
     // A holder that died (a killed job) or overstayed its own bound leaves the lock to one of us.
     const freed = seen.kind === 'missing' || (isStale(seen) && (await removeExactly(path, seen.id, isStale, mine)) !== 'busy');
     if (Date.now() >= deadline) throw heldTooLong(seen.kind === 'lock' ? seen.holder?.pid : undefined);

@@ -241,4 +241,13 @@ describe('a lock path that is not a lock file', () => {
       `Another icr-login job (pid ${process.pid}) kept ${file} locked for more than 1 s (${lockPath(file)}); set isolate: true where jobs share a machine, or raise input timeout.`,
     );
   }, 10_000);
+
+  it('a logout that is told how to warn goes ahead without the lock, and says so in one line', async () => {
+    await mkdir(lockPath(file));
+    const heard: string[] = [];
+    expect(await withFileLock(file, 1000, async () => 'wrote', { unlockedIfBlocked: (line) => heard.push(line) })).toBe('wrote');
+    expect(heard).toEqual([
+      `${lockPath(file)} is a folder, not icr-login's lock file, so this logout wrote ${file} without taking its turn; remove it so jobs take turns writing the file again.`,
+    ]);
+  });
 });
