@@ -1,10 +1,11 @@
 // Credentials a host already had before this step: kept aside in a 0600 file under RUNNER_TEMP, put back by post.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseAuthFile, parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
+import { parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
-import { parseJson } from '../lib/json.ts';
+import { parseJson, parseJsonObject } from '../lib/json.ts';
 import { writePrivateFile } from './private-files.ts';
+import { replaceFile, writeFailure } from './replace-file.ts';
 import { entryKey, type Target } from '../clients/plan.ts';
 
 export interface Earlier {
@@ -91,12 +92,20 @@ export async function restoreEarlier(earlier: readonly Earlier[], env: NodeJS.Pr
         problems.push(`could not put the earlier credentials for ${e.host} back into ${e.helper.program}`);
       }
     } else if (e.entry) {
+      const text = await readText(e.file);
+      const file = parseJsonObject(text) as AuthFile | undefined;
+      // A file a client left broken is not ours to rewrite: whatever else it held would be gone.
+      if (!file && text?.trim()) {
+        problems.push(
+          `could not put the earlier credentials for ${e.host} back into ${e.file}, which is no longer valid JSON; fix it, then log in to ${e.host} again`,
+        );
+        continue;
+      }
       try {
-        const file = parseAuthFile(await readText(e.file));
-        await writeFile(e.file, JSON.stringify(withEntry(file, e.key ?? e.host, e.entry), null, '\t'), { mode: 0o600 });
+        await replaceFile(e.file, JSON.stringify(withEntry(file ?? {}, e.key ?? e.host, e.entry), null, '\t'));
       } catch (error) {
         problems.push(
-          `could not put the earlier credentials for ${e.host} back into ${e.file} (${(error as NodeJS.ErrnoException).code ?? 'write failed'})`,
+          `could not put the earlier credentials for ${e.host} back into ${e.file} (${writeFailure(error)}); the file is as it was, without them: log in to ${e.host} again`,
         );
       }
     }

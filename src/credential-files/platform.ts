@@ -1,5 +1,5 @@
 // The facts about this machine that decide where credentials files are. Adapter over node:fs and node:os.
-import { statSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { homeFolder } from '../lib/home.ts';
 import type { Platform } from './paths.ts';
 
@@ -11,19 +11,32 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function ownDirectory(uid: number): (path: string) => boolean {
+function privateFolder(uid: number): (path: string) => boolean {
   return (path) => {
     try {
-      const s = statSync(path);
-      return s.isDirectory() && s.uid === uid;
+      mkdirSync(path, { recursive: true, mode: 0o700 });
+    } catch {
+      // podman tries too and goes on (a non-root user cannot create /run/user/UID).
+    }
+    try {
+      const s = lstatSync(path);
+      return s.isDirectory() && s.uid === uid && (s.mode & 0o777) === 0o700;
     } catch {
       return false;
     }
   };
 }
 
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 export function platformOf(env: NodeJS.ProcessEnv, os: NodeJS.Platform = process.platform): Platform {
   const home = homeFolder(env, os);
   const uid = process.getuid?.() ?? 0;
-  return { os, env, home, uid, isDirectory, isOwnDirectory: ownDirectory(uid) };
+  return { os, env, home, uid, isDirectory, isPrivateFolder: privateFolder(uid), realPath };
 }

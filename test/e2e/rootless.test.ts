@@ -1,14 +1,14 @@
 // A self-hosted runner run as a service under its own user: no XDG_RUNTIME_DIR, rootless podman keeps
 // its credentials in a runtime folder of its own, and skopeo cannot create /run/containers/UID (issue 10).
 import { execFile } from 'node:child_process';
-import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { Job } from '../harness/runner.ts';
-import { emulatorInputs, expectNoLeaks } from './checks.ts';
+import { emulatorInputs, expectNoKeysIn, expectNoLeaks } from './checks.ts';
 
 const exec = promisify(execFile);
 const root = process.getuid?.() === 0;
@@ -16,6 +16,8 @@ const root = process.getuid?.() === 0;
 let emu: Emulator;
 let home = '';
 let name = '';
+/** Another user on the machine, who made the runner user's /tmp/podman-run-UID before any job ran. */
+let other = '';
 let user = { uid: -1, gid: -1 };
 let env: Record<string, string> = {};
 
@@ -40,6 +42,8 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'icr-rootless-'));
   name = `icr${process.pid}`;
   await exec('useradd', ['-M', '-d', home, '-s', '/bin/sh', name]);
+  other = `icro${process.pid}`;
+  await exec('useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', other]);
   user = { uid: Number((await exec('id', ['-u', name])).stdout), gid: Number((await exec('id', ['-g', name])).stdout) };
   await emu.trust(home);
   const ca = join(home, 'ca.pem');
@@ -57,6 +61,7 @@ afterAll(async () => {
     await exec('userdel', [name]).catch(() => undefined);
     for (const d of [`/tmp/podman-run-${user.uid}`, `/tmp/containers-user-${user.uid}`, `/tmp/storage-run-${user.uid}`])
       await rm(d, { recursive: true, force: true });
+    await exec('userdel', [other]).catch(() => undefined);
   }
   if (home) await rm(home, { recursive: true, force: true });
   await emu?.stop();
@@ -87,6 +92,46 @@ describe.skipIf(!root)('rootless podman, XDG_RUNTIME_DIR unset', () => {
     expect(post.code).toBe(0);
     expect(await later(main.exported, 'skopeo', 'login', '--get-login', emu.host)).toMatch(/^failed: .*not logged in/i);
     expect(await later({}, 'podman', 'login', '--get-login', emu.host)).toMatch(/^failed: .*not logged in/i);
+    await expectNoLeaks(emu, job, [main, post]);
+  }, 120_000);
+
+  /**
+   * No credentials file and no key in `dir`. podman may still keep its own runtime state there: its
+   * database remembers the folders of its first run (the first test's), as after a reboot that emptied
+   * /tmp while the user's ~/.local/share/containers stayed; that is podman's, and holds no credential.
+   */
+  async function expectNothingOfOursIn(dir: string): Promise<void> {
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    expect(files.filter((f) => f.endsWith('auth.json'))).toEqual([]);
+    await expectNoKeysIn(emu, files);
+  }
+
+  it("never writes into a /tmp/podman-run-UID another user made: the login lands in podman's own fallback, HOME/rundir", async () => {
+    await endUserProcesses();
+    const foreign = `/tmp/podman-run-${user.uid}`;
+    await rm(foreign, { recursive: true, force: true });
+    await rm(join(home, 'rundir'), { recursive: true, force: true });
+    // Made by someone else, open to all: today's pin would write the key there, where its owner reads it.
+    await mkdir(foreign);
+    await chmod(foreign, 0o777);
+    await exec('chown', [`${other}:${other}`, foreign]);
+    const job = await Job.create({ env, user });
+    await chown(job.dir, user.uid, user.gid);
+    const main = await job.main(emulatorInputs(emu, { clients: 'podman,skopeo' }));
+    expect(main.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([]);
+    expect(main.code).toBe(0);
+    expect(main.exported['REGISTRY_AUTH_FILE']).toBe(join(await realpath(home), 'rundir', 'containers', 'auth.json'));
+    await expectNothingOfOursIn(foreign);
+    // podman itself, with nothing the step exported, looks exactly there (it too refuses the foreign folder).
+    expect(await later({}, 'podman', 'login', '--get-login', emu.host)).toBe('iamapikey');
+    expect(await later(main.exported, 'skopeo', 'login', '--get-login', emu.host)).toBe('iamapikey');
+
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(await later({}, 'podman', 'login', '--get-login', emu.host)).toMatch(/^failed: .*not logged in/i);
+    await expectNothingOfOursIn(foreign);
     await expectNoLeaks(emu, job, [main, post]);
   }, 120_000);
 });

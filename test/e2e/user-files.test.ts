@@ -1,11 +1,14 @@
 // The user's own credentials files, as a hostile or merely old machine has them: legacy `https://HOST`
 // keys, credHelpers in the containers auth file, a file that is not JSON, and a RUNNER_TEMP emptied
-// before post, and the user's docker plugins and settings under isolate: true.
+// before post, the user's docker plugins and settings under isolate: true, and a folder or a FIFO
+// where the lock of their file goes.
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
+import { Job } from '../harness/runner.ts';
 import { installSpy } from '../harness/spy.ts';
 import { emulatorInputs, exec, expectNoLeaks, newJob, newMachine, readAuths } from './checks.ts';
 
@@ -98,6 +101,59 @@ describe('a credentials file that is not JSON', () => {
     expect(await readFile(machine.dockerFile, 'utf8')).toBe(broken);
     await expectNoLeaks(emu, job, [main, post], ['old-password-1234']);
   });
+});
+
+describe('a folder or a FIFO at the lock path', () => {
+  const make = {
+    'a folder': (path: string) => mkdir(path),
+    'a FIFO': async (path: string) => void expect(spawnSync('mkfifo', [path]).status).toBe(0),
+  };
+  const kinds = Object.keys(make) as (keyof typeof make)[];
+  const line = (lock: string, what: string): string =>
+    `${lock} is ${what}, not icr-login's lock file, so no job can take its turn writing the credentials file beside it; remove it and try again.`;
+  const errors = (out: string, kind: string): string[] => out.split('\n').filter((l) => l.startsWith(`::${kind}`));
+
+  it.each(kinds)(
+    'is %s before main: main ends at once with one line naming it, and changes nothing',
+    async (what) => {
+      const machine = await newMachine(emu);
+      const before = JSON.stringify({ auths: { 'other.example': OLD } });
+      await writeText(machine.dockerFile, before);
+      const lock = `${machine.dockerFile}.icr-login.lock`;
+      await make[what](lock);
+      // A step that hangs (busy on the folder, blocked on the FIFO) is killed at 30 s and fails the test.
+      const job = await Job.create({ env: machine.env, stepTimeoutMs: 30_000 });
+      const main = await job.main(emulatorInputs(emu, { clients: 'docker', timeout: '600' }));
+      expect(main.code).toBe(1);
+      expect(errors(main.stdout, 'error')).toEqual([`::error title=docker login::${line(lock, what)}`]);
+      const post = await job.post(main);
+      expect(post.code).toBe(0);
+      expect(await readFile(machine.dockerFile, 'utf8')).toBe(before);
+      await expectNoLeaks(emu, job, [main, post], ['old-password-1234']);
+    },
+    60_000,
+  );
+
+  it.each(kinds)(
+    'is %s made by a later step: post ends at once, logs out anyway, and says so in one warning',
+    async (what) => {
+      const machine = await newMachine(emu);
+      const job = await Job.create({ env: machine.env, stepTimeoutMs: 30_000 });
+      const main = await job.main(emulatorInputs(emu, { clients: 'docker', timeout: '600' }));
+      expect(main.code).toBe(0);
+      const lock = `${machine.dockerFile}.icr-login.lock`;
+      await make[what](lock);
+      const post = await job.post(main);
+      expect(post.code).toBe(0);
+      // A key of ours left in the file would be worse than a turn not taken: post writes without the lock.
+      expect(errors(post.stdout, 'warning')).toEqual([
+        `::warning title=docker logout::${lock} is ${what}, not icr-login's lock file, so this logout wrote ${machine.dockerFile} without taking its turn; remove it so jobs take turns writing the file again.`,
+      ]);
+      expect(await readAuths(machine.dockerFile)).toEqual({});
+      await expectNoLeaks(emu, job, [main, post]);
+    },
+    60_000,
+  );
 });
 
 describe('RUNNER_TEMP emptied by a later step', () => {

@@ -41,7 +41,7 @@ export async function logOut(
   const { outcomes, outstanding } = await runLogouts(logins, paths, timeoutMs, {
     envFor,
     // One writer of the file at a time, across every job of ours on this runner.
-    exclusive: (t, work) => withFileLock(t.file, timeoutMs, work),
+    exclusive: (t, work) => withFileLock(t.file, timeoutMs, work, { unlockedIfBlocked: (line) => rt.warning(line, `${t.client} logout`) }),
     stillOurs: async (t) => {
       const now = owner ? await currentHash(t, envFor(t), timeoutMs) : undefined;
       return now === undefined || now === owner;

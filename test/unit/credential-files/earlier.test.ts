@@ -59,7 +59,7 @@ describe('earlier credentials', () => {
   it('says which host and file it could not put back, with the error code', async () => {
     const file = join(dir, 'gone', 'auth.json');
     expect(await restoreEarlier([{ file, host: 'us.icr.io', entry }], {}, 1000)).toEqual([
-      `could not put the earlier credentials for us.icr.io back into ${file} (ENOENT)`,
+      `could not put the earlier credentials for us.icr.io back into ${file} (ENOENT: its folder is gone); the file is as it was, without them: log in to us.icr.io again`,
     ]);
   });
 });
