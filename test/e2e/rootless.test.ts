@@ -134,4 +134,30 @@ describe.skipIf(!root)('rootless podman, XDG_RUNTIME_DIR unset', () => {
     await expectNothingOfOursIn(foreign);
     await expectNoLeaks(emu, job, [main, post]);
   }, 120_000);
+
+  it("leaves podman's folders alone when no containers tool logs in: a docker-only job goes on where podman could not", async () => {
+    await endUserProcesses();
+    const foreign = `/tmp/podman-run-${user.uid}`;
+    await rm(foreign, { recursive: true, force: true });
+    await mkdir(foreign);
+    await chmod(foreign, 0o777);
+    await exec('chown', [`${other}:${other}`, foreign]);
+    // podman's last fallback, open to others: a containers tool's login would stop the step here.
+    const rundir = join(home, 'rundir');
+    await rm(rundir, { recursive: true, force: true });
+    await mkdir(rundir, { mode: 0o755 });
+    await chmod(rundir, 0o755);
+    await chown(rundir, user.uid, user.gid);
+    const job = await Job.create({ env, user });
+    await chown(job.dir, user.uid, user.gid);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker' }));
+    expect(main.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([]);
+    expect(main.code).toBe(0);
+    expect(main.exported['REGISTRY_AUTH_FILE']).toBeUndefined();
+    expect(await readdir(rundir)).toEqual([]);
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    await rm(rundir, { recursive: true, force: true });
+    await expectNoLeaks(emu, job, [main, post]);
+  }, 120_000);
 });

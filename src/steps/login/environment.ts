@@ -1,12 +1,13 @@
 // The login's environment: main's own folder under RUNNER_TEMP, the clients' environment, isolation.
 import { dirname } from 'node:path';
+import { sharesContainersAuth } from '../../clients/commands.ts';
 import { clientEnv } from '../../clients/env.ts';
 import { createIsolation, isolationEnv } from '../../credential-files/isolation.ts';
 import { credentialsFile, podmanRuntimeFile } from '../../credential-files/paths.ts';
 import { platformOf } from '../../credential-files/platform.ts';
 import { createRunFolder, inRunnerTemp, runnerTemp } from '../../credential-files/run-folder.ts';
 import type { Credential } from '../../iam/credential.ts';
-import { OUTPUT, type Settings } from '../../inputs/settings.ts';
+import { OUTPUT, type ClientName, type Settings } from '../../inputs/settings.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StateWriter } from '../state/writer.ts';
 
@@ -23,11 +24,12 @@ export async function prepareEnvironment(
   run: string,
   settings: Settings,
   credential: Credential,
+  clients: readonly ClientName[],
 ): Promise<Environment> {
   const temp = runnerTemp(rt.env);
   const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
   const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
-  if (!settings.isolate) return { env: pinnedToPodmansFile(rt, env), folder };
+  if (!settings.isolate) return { env: clients.some(sharesContainersAuth) ? pinnedToPodmansFile(rt, env) : env, folder };
   // docker's folder as the user has it, for its plugins and settings (not its credentials).
   const userDocker = dirname(credentialsFile('docker', platformOf(env)));
   const isolation = await inRunnerTemp(temp, 'create the isolated credentials folder', () => createIsolation(folder, userDocker));
@@ -41,7 +43,8 @@ export async function prepareEnvironment(
 
 /**
  * A non-root runner without XDG_RUNTIME_DIR: all three containers tools on podman's own file, in this
- * step and in every later one (docs/icr.md#rootless-podmans-runtime-folder).
+ * step and in every later one (docs/icr.md#rootless-podmans-runtime-folder). Only where one of them
+ * logs in: a docker-only job has no business with podman's folders.
  */
 function pinnedToPodmansFile(rt: Runtime, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const file = podmanRuntimeFile(platformOf(env));

@@ -97,7 +97,8 @@ async function logIn(rt: Runtime, state: StateWriter, step: StepRun, settings: S
   // 2. What the clients are given.
   const credential = clientCredential(rt, settings, tokens);
   // 3. Main's own folder, the clients' environment, isolation.
-  const { env, folder } = await prepareEnvironment(rt, state, step.run, settings, credential);
+  const clients = tools.map((t) => t.name);
+  const { env, folder } = await prepareEnvironment(rt, state, step.run, settings, credential, clients);
   // 4. The access check of input images, beside the logins, with the credential the clients get.
   const accessCheck = startAccessCheck(rt, settings, credential, tokens);
   // 5. Every client into every host, with the file each writes.
@@ -110,7 +111,7 @@ async function logIn(rt: Runtime, state: StateWriter, step: StepRun, settings: S
   const report = (): Report => ({
     access,
     hosts: settings.hosts,
-    clients: tools.map((t) => t.name),
+    clients,
     outcomes: [...outcomes],
     authType: settings.authType,
     username: credential.username,
