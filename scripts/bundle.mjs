@@ -1,6 +1,6 @@
 // Builds one minified ESM bundle per entry into dist/, deterministic so CI can diff it against the commit.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeLicenses } from './licenses.mjs';
 
@@ -19,6 +19,11 @@ const lean = {
       resolveDir: resolve(import.meta.dirname, '..'),
       loader: 'ts',
     }));
+    // Our code reads only the version from package.json: the rest (the devDependencies) stays out.
+    b.onLoad({ filter: /[\\/]package\.json$/ }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
     // @actions/core imports its HTTP client only for OIDC tokens, which we never request.
     b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
