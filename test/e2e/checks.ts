@@ -6,20 +6,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { writeOciImage, type Emulator } from '../emulator/index.ts';
-import { fileLeaks, secretForms, stepLeaks } from '../harness/leaks.ts';
+import { secretForms } from '../harness/leaks.ts';
+import { watched } from '../harness/watch.ts';
 import type { Machine } from '../harness/machine.ts';
 import type { Job, StepRun } from '../harness/runner.ts';
 
 export const exec = promisify(execFile);
 export { emulatorInputs, newJob, newMachine, pathWith, readAuths, type Machine } from '../harness/machine.ts';
 
-/** Everything a test run printed or wrote, checked for every secret the emulator knows. */
-export async function expectNoLeaks(emu: Emulator, job: Job, steps: readonly StepRun[], extra: readonly string[] = []): Promise<void> {
-  const forms = secretForms([...emu.secrets(), ...extra], [emu.profileId]);
-  const leaks = steps.flatMap((s) => stepLeaks(s, forms));
-  leaks.push(...(await fileLeaks(job.dir, forms)));
-  expect(leaks).toEqual([]);
-  for (const s of steps) expect(`${s.stdout}\n${s.stderr}`).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m); // no stack trace
+/**
+ * Secrets only this test knows (a user's earlier password), added to what the leak scan after the test
+ * looks for (test/harness/leak-guard.ts scans every step and file of every job, and stack traces).
+ * `emu`, `job` and `steps` are watched already; they stay in the call so a reader sees what is scanned.
+ */
+export async function expectNoLeaks(_emu: Emulator, _job: Job, _steps: readonly StepRun[], extra: readonly string[] = []): Promise<void> {
+  for (const secret of extra) watched.secrets.add(secret);
 }
 
 /** How many requests IAM has answered so far: a test compares two counts. */

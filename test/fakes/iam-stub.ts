@@ -9,8 +9,8 @@ export interface IamStub {
   readonly accessToken: string;
   /** Token requests received so far. */
   calls(): number;
-  /** Requests left unanswered ('hang') whose caller hung up: a step that gave up on IAM. */
-  abandoned(): number;
+  /** Requests left unanswered ('hang') whose caller has not hung up yet: an exchange still running. */
+  pending(): number;
   stop(): Promise<void>;
 }
 
@@ -21,11 +21,14 @@ export async function startIamStub(mode: 'answer' | 'hang' = 'answer'): Promise<
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const accessToken = `${b64url({ alg: 'RS256', kid: 'stub' })}.${b64url({ account: { bss: accountId }, exp, iam_id: 'IBMid-stub' })}.c2lnbmF0dXJl`;
   let calls = 0;
-  let abandoned = 0;
+  let pending = 0;
   const server: Server = createServer((req, res) => {
     calls++;
     req.resume();
-    if (mode === 'hang') return void req.socket.once('close', () => abandoned++);
+    if (mode === 'hang') {
+      pending++;
+      return void req.socket.once('close', () => pending--);
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
@@ -44,7 +47,7 @@ export async function startIamStub(mode: 'answer' | 'hang' = 'answer'): Promise<
     accountId,
     accessToken,
     calls: () => calls,
-    abandoned: () => abandoned,
+    pending: () => pending,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

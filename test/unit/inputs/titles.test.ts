@@ -5,7 +5,7 @@ import { UserError } from '../../../src/lib/errors.ts';
 
 const KEY = 'a'.repeat(44);
 
-function titleOf(inputs: Record<string, string>): string | undefined {
+function refusal(inputs: Record<string, string>): UserError {
   try {
     readSettings(
       (name) => ({ 'api-key': KEY, ...inputs })[name] ?? '',
@@ -14,37 +14,46 @@ function titleOf(inputs: Record<string, string>): string | undefined {
     );
   } catch (error) {
     expect(error).toBeInstanceOf(UserError);
-    return (error as UserError).title;
+    return error as UserError;
   }
   throw new Error(`accepted ${JSON.stringify(inputs)}`);
 }
 
+const PROFILE = 'Profile-1a2b3c4d-1111-2222-3333-444455556666';
+
 describe('annotation titles', () => {
   it.each([
-    [{ region: 'us-sooth' }, 'region'],
-    [{ region: 'us-east' }, 'region'],
-    [{ region: 'us-south, us-south' }, 'region'],
-    [{ registry: 'http://us.icr.io' }, 'registry'],
-    [{ registry: 'us.icr.io/ns' }, 'registry'],
-    [{ registry: 'user@us.icr.io' }, 'registry'],
-    [{ registry: 'bad host' + '!' }, 'registry'],
-    [{ registry: 'us.icr.io us.icr.io' }, 'registry'],
-    [{ registry: 'us.icr.io', 'private-endpoint': 'true' }, 'registry'],
-    [{ 'private-endpoint': 'maybe' }, 'private-endpoint'],
-    [{ clients: 'docker, auto' }, 'clients'],
-    [{ clients: 'dockr' }, 'clients'],
-    [{ 'auth-type': 'token' }, 'auth-type'],
-    [{ 'trusted-profile': 'Profile-x', 'auth-type': 'bearer' }, 'trusted-profile'],
-    [{ 'iam-endpoint': 'not a url' }, 'iam-endpoint'],
-    [{ 'iam-endpoint': 'http://iam.example.com' }, 'iam-endpoint'],
-    [{ logout: 'perhaps' }, 'logout'],
-    [{ isolate: '2' }, 'isolate'],
-    [{ timeout: '0' }, 'timeout'],
-    [{ 'missing-key': 'ignore' }, 'missing-key'],
-    [{ 'api-key': '{"apikey": 1' }, 'api-key'],
-    [{ 'api-key': '{"name": "k"}' }, 'api-key'],
-    [{ 'api-key': '' }, 'api-key'],
-  ])('%j is titled %s', (inputs, title) => {
-    expect(titleOf(inputs)).toBe(title);
+    [{ region: 'us-sooth' }, 'region', /Unknown region "us-sooth"/],
+    [{ region: 'us-east' }, 'region', /there is no us-east registry/],
+    [{ region: 'us-south, us-south' }, 'region', /listed twice/],
+    [{ registry: 'http://us.icr.io' }, 'registry', /uses http:\/\//],
+    [{ registry: 'us.icr.io/ns' }, 'registry', /has a path/],
+    [{ registry: 'user@us.icr.io' }, 'registry', /must not carry credentials/],
+    [{ registry: 'bad host' + '!' }, 'registry', /is not a valid host/],
+    [{ registry: 'us.icr.io us.icr.io' }, 'registry', /listed twice/],
+    [{ registry: 'us.icr.io', 'private-endpoint': 'true' }, 'registry', /cannot be used together/],
+    [{ 'private-endpoint': 'maybe' }, 'private-endpoint', /must be true or false/],
+    [{ clients: 'docker, auto' }, 'clients', /either auto or a list/],
+    [{ clients: 'dockr' }, 'clients', /Unknown client "dockr"/],
+    [{ 'auth-type': 'token' }, 'auth-type', /must be one of apikey, bearer, refresh/],
+    [{ 'trusted-profile': 'Profile-x' }, 'trusted-profile', /is not a trusted profile ID/],
+    // A valid ID, so the row reaches the rule it names: a profile goes with auth-type apikey only.
+    [{ 'trusted-profile': PROFILE, 'auth-type': 'bearer' }, 'trusted-profile', /works only with auth-type apikey/],
+    [{ 'iam-endpoint': 'not a url' }, 'iam-endpoint', /is not a URL/],
+    [{ 'iam-endpoint': 'http://iam.example.com' }, 'iam-endpoint', /must use https/],
+    [{ logout: 'perhaps' }, 'logout', /must be true or false/],
+    [{ isolate: '2' }, 'isolate', /must be true or false/],
+    [{ timeout: '0' }, 'timeout', /between 1 and 3600/],
+    [{ 'missing-key': 'ignore' }, 'missing-key', /must be one of fail, skip/],
+    [{ 'api-key': '{"apikey": 1' }, 'api-key', /not valid JSON/],
+    [{ 'api-key': '{"name": "k"}' }, 'api-key', /without an "apikey" field/],
+    [{ 'api-key': '' }, 'api-key', /^no key$/],
+    [{ images: 'Team/App' }, 'images', /upper-case/],
+    [{ access: 'write' }, 'access', /must be one of push, pull/],
+    [{ 'create-namespace': 'sure' }, 'create-namespace', /must be true or false/],
+  ])('%j is titled %s, for the rule it names', (inputs, title, rule) => {
+    const error = refusal(inputs);
+    expect(error.title).toBe(title);
+    expect(error.message).toMatch(rule);
   });
 });
