@@ -13,8 +13,15 @@ export interface FakeHelper {
   pids(): Promise<number[]>;
 }
 
-/** With `hang`, that command never returns (a keychain waiting for a prompt no one answers). */
-export async function installHelper(dir: string, name: string, { hang }: { hang?: 'store' | 'get' | 'erase' } = {}): Promise<FakeHelper> {
+/**
+ * With `hang`, that command never returns (a keychain waiting for a prompt no one answers). With
+ * `eraseLies`, erase exits 0 and forgets nothing (a keychain that refused silently).
+ */
+export async function installHelper(
+  dir: string,
+  name: string,
+  { hang, eraseLies }: { hang?: 'store' | 'get' | 'erase'; eraseLies?: boolean } = {},
+): Promise<FakeHelper> {
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
   const pidsPath = join(bin, 'pids');
@@ -33,7 +40,7 @@ const store = load();
 switch (process.argv[2]) {
   case 'store': { const c = JSON.parse(input); store[c.ServerURL] = { Username: c.Username, Secret: c.Secret }; save(store); break; }
   case 'get': { const c = store[input]; if (!c) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } process.stdout.write(JSON.stringify({ ServerURL: input, ...c })); break; }
-  case 'erase': { if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
+  case 'erase': { if (${JSON.stringify(eraseLies ?? false)}) break; if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
   case 'list': { process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(store).map(([k, v]) => [k, v.Username])))); break; }
   default: process.exit(2);
 }
