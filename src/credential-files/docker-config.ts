@@ -57,16 +57,15 @@ async function held(p: Place, host: string, ctx: ClientContext): Promise<{ Usern
 const where = (p: Place): string => p.helper ?? p.path;
 
 /** Why a step failed, as a clause: our own sentence, or the file system's code. */
-function reason(error: unknown, p: Place | undefined): string {
+function reason(error: unknown, env: NodeJS.ProcessEnv): string {
   if (error instanceof UserError) return error.lines.join(' ').replace(/\.$/, '');
-  return `could not write ${p?.path ?? 'its config.json'} (${errnoCode(error, 'write failed')})`;
+  return `could not update ${dockerConfigFile(env)} (${errnoCode(error, 'write failed')})`;
 }
 
 async function login(host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
   const target = { client: CLIENT, host } as const;
-  let p: Place | undefined;
   try {
-    p = await place(host, ctx.env);
+    const p = await place(host, ctx.env);
     if (p.helper) {
       const secret = { ServerURL: host, Username: credential.username, Secret: credential.secret };
       if (!(await helperStore(p.helper, secret, ctx.env, ctx.timeoutMs, ctx.groups))) {
@@ -85,15 +84,14 @@ async function login(host: string, credential: Credential, ctx: ClientContext): 
     }
     return done(target, 'logged-in');
   } catch (error) {
-    return failed(target, `docker-config login to ${host} failed: ${reason(error, p)}`);
+    return failed(target, `docker-config login to ${host} failed: ${reason(error, ctx.env)}`);
   }
 }
 
 async function logout(host: string, ctx: ClientContext): Promise<Outcome> {
   const target = { client: CLIENT, host } as const;
-  let p: Place | undefined;
   try {
-    p = await place(host, ctx.env);
+    const p = await place(host, ctx.env);
     const entry = p.config.auths?.[host];
     if (entry === undefined && (await held(p, host, ctx)) === 'none') return done(target, 'already-logged-out');
     if (p.helper) await helperErase(p.helper, host, ctx.env, ctx.timeoutMs, ctx.groups);
@@ -107,7 +105,7 @@ async function logout(host: string, ctx: ClientContext): Promise<Outcome> {
     }
     return done(target, 'logged-out');
   } catch (error) {
-    return failed(target, `docker-config logout from ${host} failed: ${reason(error, p)}`);
+    return failed(target, `docker-config logout from ${host} failed: ${reason(error, ctx.env)}`);
   }
 }
 
