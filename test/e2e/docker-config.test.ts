@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { installHelper } from '../harness/credential-helper.ts';
-import type { StepRun } from '../harness/runner.ts';
+import type { Job, StepRun } from '../harness/runner.ts';
 import {
   emulatorInputs,
   exec,
@@ -69,6 +69,15 @@ async function dockerRefused(machine: Machine, image: string, env: Record<string
 
 const warnings = (step: StepRun): string[] => step.stdout.split('\n').filter((l) => l.startsWith('::warning'));
 
+/** Post ends well and leaves no entry in docker's file; nothing leaked. */
+async function postLeavesNoEntry(machine: Machine, job: Job, main: StepRun): Promise<void> {
+  const post = await job.post(main);
+  expect(post.code).toBe(0);
+  expect(warnings(post)).toEqual([]);
+  expect(await readAuths(machine.dockerFile)).toEqual({});
+  await expectNoLeaks(emu, job, [main, post]);
+}
+
 describe('docker-config without docker', () => {
   it("writes the entry docker would, keeps the user's other entries and settings; docker and skopeo use it; post puts the file back", async () => {
     const machine = await newMachine(emu);
@@ -112,10 +121,7 @@ describe('docker-config without docker', () => {
     expect((await stat(machine.dockerFile)).mode & 0o777).toBe(0o600);
     expect(await readAuths(machine.dockerFile)).toEqual({ [US]: ours() });
     await dockerReads(machine, `${US}/ns/docker-config-new:1`);
-    const post = await job.post(main);
-    expect(post.code).toBe(0);
-    expect(await readAuths(machine.dockerFile)).toEqual({});
-    await expectNoLeaks(emu, job, [main, post]);
+    await postLeavesNoEntry(machine, job, main);
   });
 
   it('through credHelpers: the secret goes to the helper, docker and skopeo read it there; post puts back what it held', async () => {
@@ -246,10 +252,7 @@ describe('clients: auto', () => {
     expect(main.code).toBe(0);
     expect(main.outputs['clients']).toBe('docker-config');
     await dockerReads(machine, `${US}/ns/auto-none:1`);
-    const post = await job.post(main);
-    expect(post.code).toBe(0);
-    expect(await readAuths(machine.dockerFile)).toEqual({});
-    await expectNoLeaks(emu, job, [main, post]);
+    await postLeavesNoEntry(machine, job, main);
   });
 
   it('with docker on PATH: docker itself, and no docker-config', async () => {
