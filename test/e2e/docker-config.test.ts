@@ -145,6 +145,16 @@ describe('docker-config without docker', () => {
     expect(warnings(post)).toEqual([]);
     expect(await helper.read()).toEqual({ [US]: earlier });
     expect(JSON.parse(await readFile(machine.dockerFile, 'utf8'))).toEqual({ ...JSON.parse(user), auths: {} });
+    // The helper was told the secret on stdin only: its arguments are the protocol's verb, its
+    // environment holds no secret (the clients' own, without the key's variables).
+    const calls = await helper.calls();
+    expect(calls.map((c) => c.argv[0])).toEqual(expect.arrayContaining(['get', 'store', 'erase']));
+    for (const call of calls) {
+      expect(call.argv).toHaveLength(1);
+      const env = JSON.stringify(call.env);
+      for (const secret of emu.secrets()) expect(env.includes(secret), 'a secret in the helper’s environment').toBe(false);
+      expect(Object.keys(call.env)).not.toContain('INPUT_API-KEY');
+    }
     await expectNoLeaks(emu, job, [main, post], ['old-helper-secret-99']);
   });
 

@@ -11,6 +11,8 @@ export interface FakeHelper {
   write(store: Record<string, { Username: string; Secret: string }>): Promise<void>;
   /** PID of every helper process started. */
   pids(): Promise<number[]>;
+  /** Every call's arguments and environment, to prove a secret came on stdin only. */
+  calls(): Promise<{ argv: string[]; env: Record<string, string> }[]>;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function installHelper(
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
   const pidsPath = join(bin, 'pids');
+  const callsPath = join(bin, 'calls');
   await mkdir(bin, { recursive: true });
   const script = `#!${process.execPath}
 const fs = require('node:fs');
@@ -32,6 +35,7 @@ const path = ${JSON.stringify(storePath)};
 const load = () => { try { return JSON.parse(fs.readFileSync(path, 'utf8')); } catch { return {}; } };
 const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
 fs.appendFileSync(${JSON.stringify(pidsPath)}, process.pid + '\\n');
+fs.appendFileSync(${JSON.stringify(callsPath)}, JSON.stringify({ argv: process.argv.slice(2), env: process.env }) + '\\n');
 if (process.argv[2] === ${JSON.stringify(hang ?? '')}) setInterval(() => {}, 60_000);
 else main();
 function main() {
@@ -59,6 +63,11 @@ switch (process.argv[2]) {
       }
     },
     write: (store) => writeFile(storePath, JSON.stringify(store), { mode: 0o600 }),
+    calls: async () =>
+      (await readFile(callsPath, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string> }),
     pids: async () =>
       (await readFile(pidsPath, 'utf8').catch(() => ''))
         .split('\n')
