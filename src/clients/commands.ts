@@ -14,9 +14,9 @@ export function getLoginArgs(host: string): string[] {
 /**
  * The order in which clients that share a credentials file take turns: the quickest login first, so
  * the one that writes the shared login is cheap and the others only confirm it (skopeo is a small
- * binary; podman sets up its whole runtime for every command).
+ * binary; podman sets up its whole runtime for every command). docker-config runs no process at all.
  */
-export const WRITE_ORDER: readonly ClientName[] = ['docker', 'skopeo', 'buildah', 'podman'];
+export const WRITE_ORDER: readonly ClientName[] = ['docker', 'docker-config', 'skopeo', 'buildah', 'podman'];
 
 export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
   return [...clients].sort((a, b) => WRITE_ORDER.indexOf(a) - WRITE_ORDER.indexOf(b));
@@ -24,7 +24,7 @@ export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
 
 /** podman, buildah and skopeo read and write credentials the same way (containers/image). */
 export function sharesContainersAuth(client: ClientName): boolean {
-  return client !== 'docker';
+  return client === 'podman' || client === 'buildah' || client === 'skopeo';
 }
 
 export function logoutArgs(host: string): string[] {

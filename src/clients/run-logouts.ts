@@ -7,7 +7,7 @@ import { groupBy } from '../lib/collections.ts';
 import type { ClientName } from '../inputs/settings.ts';
 import { sharesContainersAuth } from './commands.ts';
 import { done, entryKey, failed, sharedWith, type Outcome, type Target } from './plan.ts';
-import { clientLogout, type ClientContext } from './run.ts';
+import { clientLogout, type ClientContext, type ClientTool } from './run.ts';
 import { runGrouped } from './schedule.ts';
 
 /** What the step does around each logout: the file's lock, whose login the entry holds, putting back. */
@@ -30,7 +30,7 @@ export interface LogoutRun {
 
 export async function runLogouts(
   logins: readonly Target[],
-  paths: ReadonlyMap<ClientName, string>,
+  tools: ReadonlyMap<ClientName, ClientTool>,
   timeoutMs: number,
   hooks: LogoutHooks,
 ): Promise<LogoutRun> {
@@ -47,7 +47,7 @@ export async function runLogouts(
         hooks
           .exclusive(target, async () => {
             const ctx = { env: hooks.envFor(target), timeoutMs };
-            const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), ctx, hooks);
+            const outcome = await logOutOne(target, tools.get(target.client), removedBy.get(target.host), ctx, hooks);
             if (!outcome.ok) undone.push(target);
             if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
             if (last.get(entryKey(target)) !== target) return [outcome];
@@ -66,7 +66,7 @@ export async function runLogouts(
 
 async function logOutOne(
   target: Target,
-  path: string | undefined,
+  tool: ClientTool | undefined,
   removedBy: ClientName | undefined,
   ctx: ClientContext,
   hooks: LogoutHooks,
@@ -76,8 +76,8 @@ async function logOutOne(
   if (!existsSync(target.file)) return done(target, 'already-logged-out');
   // What the host holds now is another login (put back by an earlier post, or another job's): not ours to remove.
   if (!(await hooks.stillOurs(target))) return done(target, 'left-in-place');
-  if (!path) {
+  if (!tool || (!tool.own && !tool.path)) {
     return failed(target, `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed`);
   }
-  return clientLogout({ name: target.client, path }, target.host, ctx);
+  return clientLogout(tool, target.host, ctx);
 }

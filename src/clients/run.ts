@@ -9,10 +9,24 @@ import { msToSeconds } from '../lib/time.ts';
 import { describeOutcome, done, failed, type Outcome } from './plan.ts';
 import type { ClientName } from '../inputs/settings.ts';
 
+/**
+ * A client that is no process: docker-config writes docker's config.json itself (credential-files/
+ * docker-config.ts). It is a ClientTool like the programs, so the plan, the write order, the file's
+ * lock, the state and post treat it as any client; only its login, logout and check are functions
+ * of ours instead of commands. credential-files/ sits above this layer, so the steps hand it in.
+ */
+export interface OwnClient {
+  login(host: string, credential: Credential, ctx: ClientContext): Promise<Outcome>;
+  logout(host: string, ctx: ClientContext): Promise<Outcome>;
+  sees(host: string, username: string, ctx: ClientContext): Promise<boolean>;
+}
+
 export interface ClientTool {
   readonly name: ClientName;
-  /** Absolute path found on PATH. */
+  /** Absolute path found on PATH; '' for a client of ours. */
   readonly path: string;
+  /** Set for a client that is no process. */
+  readonly own?: OwnClient;
 }
 
 export interface ClientContext {
@@ -43,6 +57,7 @@ function failure(tool: ClientTool, verb: 'login to' | 'logout from', host: strin
 
 /** A login, retries included, ends within the time limit: a try that timed out is not tried again. */
 export function clientLogin(tool: ClientTool, host: string, credential: Credential, ctx: ClientContext): Promise<Outcome> {
+  if (tool.own) return tool.own.login(host, credential, ctx);
   const deadline = Date.now() + ctx.timeoutMs;
   const login = { client: tool.name, host };
   return withRetries(
@@ -71,11 +86,13 @@ export function clientLogin(tool: ClientTool, host: string, credential: Credenti
  * file they share. Saves a login with its network round trips; any doubt means "no".
  */
 export async function clientSees(tool: ClientTool, host: string, username: string, ctx: ClientContext): Promise<boolean> {
+  if (tool.own) return tool.own.sees(host, username, ctx);
   const result = await run(tool.path, getLoginArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs, groups: ctx.groups });
   return result.code === 0 && result.stdout.trim() === username;
 }
 
 export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<Outcome> {
+  if (tool.own) return tool.own.logout(host, ctx);
   const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs, groups: ctx.groups });
   if (result.code === 0) return done({ client: tool.name, host }, 'logged-out');
   if (notLoggedIn(`${result.stderr}\n${result.stdout}`)) return done({ client: tool.name, host }, 'already-logged-out');

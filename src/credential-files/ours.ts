@@ -10,6 +10,7 @@ import { isAbsolute, join } from 'node:path';
 import { parseAuthFile } from './auth-file.ts';
 import { helperGet, helperProgram } from './docker-helper.ts';
 import { stateFolder } from '../lib/home.ts';
+import { dockersFile } from './paths.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { runIsLive } from './run-folder.ts';
 import { readRegularFile } from './regular-file.ts';
@@ -112,10 +113,10 @@ export async function otherRuns(env: NodeJS.ProcessEnv, ourRun: string, now = Da
 /** The hash of what `target`'s client would read for its host now (through docker's helper, if it has one). */
 export async function currentHash(target: Target, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
   const file = parseAuthFile(await readFile(target.file, 'utf8').catch(() => undefined));
-  if (target.client === 'docker') {
+  if (dockersFile(target.client)) {
     let program: string | undefined;
     try {
-      program = helperProgram(file, target.file, target.host, env);
+      program = helperProgram(file, target.file, target.host, env, target.client);
     } catch {
       program = undefined;
     }

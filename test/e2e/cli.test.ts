@@ -56,6 +56,21 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('--clients docker-config writes docker’s config.json with no docker on PATH; `logout` removes it', async () => {
+    const machine = await newMachine(emu);
+    const entry = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
+    await mkdir(dirname(machine.dockerFile), { recursive: true });
+    await writeFile(machine.dockerFile, JSON.stringify({ auths: { 'other.example': entry }, psFormat: 'x' }), { mode: 0o600 });
+    const env = { IBMCLOUD_API_KEY: emu.keys.user.key, PATH: await pathWith(machine.dir, []) };
+    const login = await cli(machine, [...target(), '--clients', 'docker-config'], env);
+    expect(login.code).toBe(0);
+    expect(login.stdout).toContain('clients=docker-config\n');
+    await pushAndPull(machine, machine.dockerFile, emu.host, 'ns/cli-docker-config:1');
+    const logout = await cli(machine, ['logout'], { PATH: env.PATH });
+    expect(logout.code).toBe(0);
+    expect(JSON.parse(await readFile(machine.dockerFile, 'utf8'))).toEqual({ auths: { 'other.example': entry }, psFormat: 'x' });
+  });
+
   it('reads the key from stdin with --api-key-stdin (ICR_API_KEY works too), quietly with --quiet', async () => {
     const machine = await newMachine(emu);
     const run = await cli(machine, [...target(), '--clients', 'skopeo', '--quiet', '--api-key-stdin'], {}, `${emu.keys.user.key}\n`);

@@ -11,13 +11,23 @@ export interface FakeHelper {
   write(store: Record<string, { Username: string; Secret: string }>): Promise<void>;
   /** PID of every helper process started. */
   pids(): Promise<number[]>;
+  /** Every call's arguments and environment, to prove a secret came on stdin only. */
+  calls(): Promise<{ argv: string[]; env: Record<string, string> }[]>;
 }
 
-/** With `hang`, that command never returns (a keychain waiting for a prompt no one answers). */
-export async function installHelper(dir: string, name: string, { hang }: { hang?: 'store' | 'get' | 'erase' } = {}): Promise<FakeHelper> {
+/**
+ * With `hang`, that command never returns (a keychain waiting for a prompt no one answers). With
+ * `eraseLies`, erase exits 0 and forgets nothing (a keychain that refused silently).
+ */
+export async function installHelper(
+  dir: string,
+  name: string,
+  { hang, eraseLies }: { hang?: 'store' | 'get' | 'erase'; eraseLies?: boolean } = {},
+): Promise<FakeHelper> {
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
   const pidsPath = join(bin, 'pids');
+  const callsPath = join(bin, 'calls');
   await mkdir(bin, { recursive: true });
   const script = `#!${process.execPath}
 const fs = require('node:fs');
@@ -25,6 +35,7 @@ const path = ${JSON.stringify(storePath)};
 const load = () => { try { return JSON.parse(fs.readFileSync(path, 'utf8')); } catch { return {}; } };
 const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
 fs.appendFileSync(${JSON.stringify(pidsPath)}, process.pid + '\\n');
+fs.appendFileSync(${JSON.stringify(callsPath)}, JSON.stringify({ argv: process.argv.slice(2), env: process.env }) + '\\n');
 if (process.argv[2] === ${JSON.stringify(hang ?? '')}) setInterval(() => {}, 60_000);
 else main();
 function main() {
@@ -33,7 +44,7 @@ const store = load();
 switch (process.argv[2]) {
   case 'store': { const c = JSON.parse(input); store[c.ServerURL] = { Username: c.Username, Secret: c.Secret }; save(store); break; }
   case 'get': { const c = store[input]; if (!c) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } process.stdout.write(JSON.stringify({ ServerURL: input, ...c })); break; }
-  case 'erase': { if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
+  case 'erase': { if (${JSON.stringify(eraseLies ?? false)}) break; if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
   case 'list': { process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(store).map(([k, v]) => [k, v.Username])))); break; }
   default: process.exit(2);
 }
@@ -52,6 +63,11 @@ switch (process.argv[2]) {
       }
     },
     write: (store) => writeFile(storePath, JSON.stringify(store), { mode: 0o600 }),
+    calls: async () =>
+      (await readFile(callsPath, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string> }),
     pids: async () =>
       (await readFile(pidsPath, 'utf8').catch(() => ''))
         .split('\n')

@@ -1,8 +1,9 @@
 // The logouts themselves: exactly the logins main recorded, from the files main wrote, each entry's
 // earlier credentials put back after its last logout; every problem a warning.
-import { findExecutable } from '../../clients/discover.ts';
+import { clientTool } from '../../clients/discover.ts';
 import { describeOutcome, type Target } from '../../clients/plan.ts';
 import { runLogouts } from '../../clients/run-logouts.ts';
+import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
 import { loadEarlier } from '../../credential-files/earlier.ts';
 import { withFileLock } from '../../credential-files/lock.ts';
 import { currentHash } from '../../credential-files/ours.ts';
@@ -36,9 +37,9 @@ export async function logOut(
   }
   const earlier = kept ?? [];
   const names = [...new Set(logins.map((l) => l.client))];
-  const paths = new Map(names.map((name) => [name, findExecutable(name, env)] as const));
+  const tools = new Map(names.map((name) => [name, clientTool(name, env, OWN_CLIENTS)] as const));
   const envFor = (t: Target): NodeJS.ProcessEnv => ({ ...env, ...pinnedTo(t.client, t.file) });
-  const { outcomes, outstanding } = await runLogouts(logins, paths, timeoutMs, {
+  const { outcomes, outstanding } = await runLogouts(logins, tools, timeoutMs, {
     envFor,
     // One writer of the file at a time, across every job of ours on this runner.
     exclusive: (t, work) => withFileLock(t.file, timeoutMs, work, { unlockedIfBlocked: (line) => rt.warning(line, `${t.client} logout`) }),
