@@ -5,6 +5,7 @@ import { UserError } from '../lib/errors.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { findExecutable } from '../clients/discover.ts';
 import { run } from '../clients/process.ts';
+import { commandFailure } from '../clients/run.ts';
 
 export interface HelperSecret {
   readonly ServerURL: string;
@@ -37,19 +38,38 @@ export function helperProgram(
   return path;
 }
 
+/** What a helper holds for `key`: its secret, 'none' when it holds nothing there, or why it could not say. */
+export async function helperLookup(
+  program: string,
+  key: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<HelperSecret | 'none' | { readonly why: string }> {
+  const r = await run(program, ['get'], { input: key, env, timeoutMs });
+  // The protocol's answer for a key it does not hold (docker-credential-helpers, ErrCredentialsNotFound).
+  if (r.code !== 0 && /credentials not found/i.test(r.stdout)) return 'none';
+  if (r.code !== 0) return { why: commandFailure(`${basename(program)} get`, r, timeoutMs) };
+  const v = parseJsonObject(r.stdout);
+  const secret = v?.['Secret'];
+  if (typeof secret !== 'string' || secret === '') return 'none';
+  const text = (name: string, fallback: string): string => (typeof v?.[name] === 'string' ? (v[name] as string) : fallback);
+  return { ServerURL: text('ServerURL', key), Username: text('Username', ''), Secret: secret };
+}
+
 export async function helperGet(
   program: string,
-  host: string,
+  key: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
 ): Promise<HelperSecret | undefined> {
-  const r = await run(program, ['get'], { input: host, env, timeoutMs });
-  if (r.code !== 0) return undefined;
-  const v = parseJsonObject(r.stdout);
-  const secret = v?.['Secret'];
-  if (typeof secret !== 'string' || secret === '') return undefined;
-  const text = (key: string, fallback: string): string => (typeof v?.[key] === 'string' ? (v[key] as string) : fallback);
-  return { ServerURL: text('ServerURL', host), Username: text('Username', ''), Secret: secret };
+  const found = await helperLookup(program, key, env, timeoutMs);
+  return typeof found === 'object' && 'Secret' in found ? found : undefined;
+}
+
+/** Erases what a helper holds for `key`: undefined when it says it did (only a read-back proves it), else why not. */
+export async function helperErase(program: string, key: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+  const r = await run(program, ['erase'], { input: key, env, timeoutMs });
+  return r.code === 0 ? undefined : commandFailure(`${basename(program)} erase`, r, timeoutMs);
 }
 
 export async function helperStore(program: string, secret: HelperSecret, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<boolean> {

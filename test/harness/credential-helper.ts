@@ -13,8 +13,18 @@ export interface FakeHelper {
   pids(): Promise<number[]>;
 }
 
-/** With `hang`, that command never returns (a keychain waiting for a prompt no one answers). */
-export async function installHelper(dir: string, name: string, { hang }: { hang?: 'store' | 'get' | 'erase' } = {}): Promise<FakeHelper> {
+type Command = 'store' | 'get' | 'erase';
+
+/**
+ * With `hang`, that command never returns (a keychain waiting for a prompt no one answers); with
+ * `refuse`, it fails as a locked keychain or a broken `pass` store does; with `idle`, it exits 0 and
+ * does nothing.
+ */
+export async function installHelper(
+  dir: string,
+  name: string,
+  { hang, refuse, idle }: { hang?: Command; refuse?: Command; idle?: Command } = {},
+): Promise<FakeHelper> {
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
   const pidsPath = join(bin, 'pids');
@@ -26,7 +36,8 @@ const load = () => { try { return JSON.parse(fs.readFileSync(path, 'utf8')); } c
 const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
 fs.appendFileSync(${JSON.stringify(pidsPath)}, process.pid + '\\n');
 if (process.argv[2] === ${JSON.stringify(hang ?? '')}) setInterval(() => {}, 60_000);
-else main();
+else if (process.argv[2] === ${JSON.stringify(refuse ?? '')}) { process.stdout.write('The user name or passphrase you entered is not correct (keychain locked)\\n'); process.exit(1); }
+else if (process.argv[2] !== ${JSON.stringify(idle ?? '')}) main();
 function main() {
 const input = fs.readFileSync(0, 'utf8').trim();
 const store = load();

@@ -26,7 +26,7 @@ export async function prepareEnvironment(
 ): Promise<Environment> {
   const temp = runnerTemp(rt.env);
   const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
-  const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
+  const env = clientEnv(rt.env, [settings.apiKey, credential.secret], run);
   if (!settings.isolate) return { env: pinnedToPodmansFile(rt, env), folder };
   // docker's folder as the user has it, for its plugins and settings (not its credentials).
   const userDocker = dirname(credentialsFile('docker', platformOf(env)));
