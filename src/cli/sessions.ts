@@ -4,7 +4,7 @@
 // and which process writes them, so a logout leaves alone a login that is still under way.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startTime } from '../clients/processes.ts';
+import { ended, startTime } from '../clients/processes.ts';
 import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 
@@ -68,7 +68,7 @@ export function loginProcess(): Session {
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
+    return !ended(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }

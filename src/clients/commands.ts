@@ -35,7 +35,7 @@ export function logoutArgs(host: string): string[] {
 
 /** How to remove a login by hand where post could not: the command, and for a file the edit that always works. */
 export function removeByHand(client: ClientName, host: string, place: Place): string {
-  if (place.kind === 'helper') return `run \`printf '%s' ${host} | ${basename(place.program)} erase\``;
+  if (place.kind === 'helper') return `run \`echo ${host} | ${basename(place.program)} erase\``;
   const command = sharesContainersAuth(client)
     ? `${client} logout --authfile ${place.path} ${host}`
     : `DOCKER_CONFIG=${dirname(place.path)} docker logout ${host}`;

@@ -21,6 +21,12 @@ export function startTime(pid: number): string | undefined {
   return HAS_PROC ? statFields(pid)?.[19] : undefined;
 }
 
+/** Whether a process has ended and waits only for its parent to collect it (false when there is no /proc to say). */
+export function ended(pid: number): boolean {
+  const state = HAS_PROC ? statFields(pid)?.[0] : undefined;
+  return state === 'Z' || state === 'X';
+}
+
 /** The live (not zombie) processes of each group; undefined without /proc. */
 export function groupsNow(): Map<number, number[]> | undefined {
   if (!HAS_PROC) return undefined;

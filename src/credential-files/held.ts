@@ -33,8 +33,9 @@ async function readAuthFile(path: string): Promise<AuthFile | string> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    // No file holds nothing; a file that cannot be read may hold anything.
-    return errnoCode(error, '') === 'ENOENT' ? {} : `${path} could not be read (${errnoCode(error, 'read failed')})`;
+    // No file (or no folder it could be in) holds nothing; a file that cannot be read may hold anything.
+    const code = errnoCode(error, 'read failed');
+    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : `${path} could not be read (${code})`;
   }
   if (text.trim() === '') return {};
   return (parseJsonObject(text) as AuthFile | undefined) ?? `${path} is no longer valid JSON`;

@@ -50,7 +50,10 @@ describe('outcomes', () => {
     [loggedOut(at), 'logged out'],
     [loggedOut(at, 'skopeo'), 'logged out with skopeo'],
     [done(at, 'never-logged-in'), 'never logged in'],
-    [leftInPlace(at, "another icr-login job's login (run 1a2b3c4d, pid 42)"), "left in place: another icr-login job's login (run 1a2b3c4d, pid 42)"],
+    [
+      leftInPlace(at, "another icr-login job's login (run 1a2b3c4d, pid 42)"),
+      "left in place: another icr-login job's login (run 1a2b3c4d, pid 42)",
+    ],
     [
       notRemoved(at, '/a.json still holds the login icr-login stored for us.icr.io', 'run `podman logout --authfile /a.json us.icr.io`'),
       'could not be removed: /a.json still holds the login icr-login stored for us.icr.io; to remove it by hand, run `podman logout --authfile /a.json us.icr.io`.',
