@@ -90,10 +90,15 @@ describe('the logout of a file the containers tools share', () => {
     ['corrupt', 'junk'],
     ['of another run', `0f0f0f0f-0000-4000-8000-000000000000:0:failed`],
     ['of no such login', `${RUN}:7:failed`],
-  ])('still logs out a login whose outcome record is %s', async (_what, record) => {
-    const { rt } = await post([at('podman', undefined)], [], { ended_0: record });
+  ])('still logs out a login whose outcome record is %s, as one that may have happened', async (_what, record) => {
+    // buildah's login failed (main recorded it); skopeo's record says nothing readable.
+    const { rt, calls } = await post([at('skopeo', undefined), at('buildah', 'failed')], ['buildah'], {
+      ended_0: record,
+      ended_1: `${RUN}:1:failed`,
+    });
     expect(await held()).toEqual([]);
-    expect(rt.infos).toEqual([`podman: logged out (${HOST}).`]);
+    expect(calls).toEqual({ skopeo: [`logout ${HOST}`], buildah: [], podman: [] });
+    expect(rt.infos).toEqual([`skopeo: logged out (${HOST}).`, `buildah: never logged in (${HOST}).`]);
   });
 
   it('removes the login of an entry whose every login main saw fail, once it finds it there', async () => {
