@@ -36,11 +36,11 @@ export const RUN_MARK = 'ICR_LOGIN_RUN';
 /**
  * Post's part: kills the groups main could not stop (it was killed itself), each only once one of its
  * processes proves it main's, by this run's mark in the environment it was started with. A group id
- * is free for reuse only once every process of the group is gone, so a group with a marked process in
- * it is the very group main started, its leader still there or not (a wrapper's child outlives it);
- * a group without one took the id later, or holds only processes that cleared their environment, and
- * is left alone. Without /proc (macOS) nothing proves a group ours, and none is killed. Waits,
- * briefly, until the killed groups are gone.
+ * is free for reuse only once every process of the group is gone (docs/icr.md#process-groups), so a
+ * group with a marked process in it is the very group main started, its leader still there or not (a
+ * wrapper's child outlives it); a group without one took the id later, or holds only processes that
+ * cleared their environment, and is left alone. Without /proc (macOS) nothing proves a group ours, and
+ * none is killed. Waits, briefly, until the killed groups are gone.
  */
 export async function killOurGroups(
   pgids: readonly number[],

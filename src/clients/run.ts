@@ -78,7 +78,8 @@ export async function clientSees(tool: ClientTool, host: string, username: strin
 /**
  * Runs a client's logout: undefined when the client says it is done (exit 0, or nothing to remove),
  * else why not, as a clause. Neither is proof: docker exits 0 when its helper could not erase, or when
- * a full disk kept it from saving; only reading back what the entry holds says whether it is gone.
+ * a full disk kept it from saving (docs/icr.md#logout); only reading back what the entry holds says
+ * whether it is gone.
  */
 export async function clientLogout(tool: ClientTool, host: string, ctx: ClientContext): Promise<string | undefined> {
   const result = await run(tool.path, logoutArgs(host), { env: ctx.env, timeoutMs: ctx.timeoutMs, groups: ctx.groups });

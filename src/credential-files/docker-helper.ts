@@ -46,7 +46,7 @@ export async function helperLookup(
   timeoutMs: number,
 ): Promise<HelperSecret | 'none' | { readonly why: string }> {
   const r = await run(program, ['get'], { input: key, env, timeoutMs });
-  // The protocol's answer for a key it does not hold (docker-credential-helpers, ErrCredentialsNotFound).
+  // The protocol's answer for a key it does not hold (docs/icr.md#logout).
   if (r.code !== 0 && /credentials not found/i.test(r.stdout)) return 'none';
   if (r.code !== 0) return { why: commandFailure(`${basename(program)} get`, r, timeoutMs) };
   const v = parseJsonObject(r.stdout);
