@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { alive, installWrappers, waitFor } from '../harness/wrappers.ts';
+import { alive, installWrappers, stopGroups, waitFor } from '../harness/wrappers.ts';
 import { emulatorInputs, expectNoKeysIn, newJob, newMachine, readAuths } from './checks.ts';
 
 let emu: Emulator;
@@ -14,15 +14,7 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 const strangers: number[] = [];
-afterEach(() => {
-  for (const pid of strangers.splice(0)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Gone already (the case this file exists for, on today's code).
-    }
-  }
-});
+afterEach(() => stopGroups(strangers));
 
 describe('process groups main saved for post', () => {
   it('a saved group id that now belongs to an unrelated process: that process survives post', async () => {

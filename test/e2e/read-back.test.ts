@@ -25,14 +25,19 @@ const said = (post: StepRun) => ({
   warnings: lines(post, '::warning'),
 });
 
+/** docker logged in through a credential helper `name` that misbehaves as told. */
+async function dockerWithHelper(name: string, behaviour: Parameters<typeof installHelper>[2], inputs: Record<string, string> = {}) {
+  const machine = await newMachine(emu);
+  const helper = await installHelper(machine.dir, name, behaviour);
+  await mkdir(dirname(machine.dockerFile), { recursive: true });
+  await writeFile(machine.dockerFile, JSON.stringify({ auths: {}, credsStore: name }));
+  const job = await newJob(machine, { PATH: `${helper.bin}:${machine.env['PATH']}` });
+  return { helper, job, main: await job.main(emulatorInputs(emu, { clients: 'docker', ...inputs })) };
+}
+
 describe('a docker credential helper that cannot erase', () => {
   it('docker logout exits 0 and erases nothing: post tries the helper’s own erase, then warns with the fix', async () => {
-    const machine = await newMachine(emu);
-    const helper = await installHelper(machine.dir, 'locked', { refuse: 'erase' });
-    await mkdir(dirname(machine.dockerFile), { recursive: true });
-    await writeFile(machine.dockerFile, JSON.stringify({ auths: {}, credsStore: 'locked' }));
-    const job = await newJob(machine, { PATH: `${helper.bin}:${machine.env['PATH']}` });
-    const main = await job.main(emulatorInputs(emu, { clients: 'docker' }));
+    const { helper, job, main } = await dockerWithHelper('locked', { refuse: 'erase' });
     expect(main.code).toBe(0);
     expect(Object.keys(await helper.read())).toEqual([emu.host]);
     const post = await job.post(main);
@@ -48,12 +53,7 @@ describe('a docker credential helper that cannot erase', () => {
   });
 
   it('a helper whose erase hangs: each try is stopped at the limit, and post ends with the warning', async () => {
-    const machine = await newMachine(emu);
-    const helper = await installHelper(machine.dir, 'stuck', { hang: 'erase' });
-    await mkdir(dirname(machine.dockerFile), { recursive: true });
-    await writeFile(machine.dockerFile, JSON.stringify({ auths: {}, credsStore: 'stuck' }));
-    const job = await newJob(machine, { PATH: `${helper.bin}:${machine.env['PATH']}` });
-    const main = await job.main(emulatorInputs(emu, { clients: 'docker', timeout: '2' }));
+    const { helper, job, main } = await dockerWithHelper('stuck', { hang: 'erase' }, { timeout: '2' });
     expect(main.code).toBe(0);
     const post = await job.post(main);
     expect(post.code).toBe(0);

@@ -5,18 +5,11 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killOurGroups, RUN_MARK } from '../../../src/clients/groups.ts';
 import { groupsNow, startTime } from '../../../src/clients/processes.ts';
+import { stopGroups } from '../../harness/wrappers.ts';
 
 const RUN = '7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9';
 const started: number[] = [];
-afterEach(() => {
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-});
+afterEach(() => stopGroups(started));
 
 /** A process group of its own running `script` in sh; returns its id (the leader's pid). */
 function group(script: string, env: NodeJS.ProcessEnv): number {
