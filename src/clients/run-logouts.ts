@@ -7,7 +7,7 @@ import { describe } from '../lib/errors.ts';
 import type { ClientName } from '../inputs/settings.ts';
 import { removeByHand, sharesContainersAuth } from './commands.ts';
 import { mayBeOurs, placeName, type Held, type PutBack, type Way } from './held.ts';
-import { done, entryKey, leftInPlace, loggedOut, notRemoved, type Outcome, type Recorded, type Target } from './plan.ts';
+import { done, entryKey, leftInPlace, loggedOut, notRemoved, type LoginEnd, type Outcome, type Recorded, type Target } from './plan.ts';
 import { clientLogout } from './run.ts';
 import { runGrouped } from './schedule.ts';
 
@@ -64,7 +64,7 @@ export async function runLogouts(
 const clause = (error: unknown): string => describe(error).replace(/\.$/, '');
 
 // A login main saw succeed first, then one it never saw end, then one that failed (its client may be broken).
-const TRUST: readonly (Recorded['ended'] | undefined)[] = ['logged-in', undefined, 'failed'];
+const TRUST: readonly LoginEnd[] = ['logged-in', undefined, 'failed'];
 
 async function logOutEntry(
   entry: readonly Recorded[],
