@@ -1,5 +1,7 @@
 // How each client logs in and out, and how to read what it answers (docs/icr.md#the-clients). Pure.
+import { basename, dirname } from 'node:path';
 import type { ClientName } from '../inputs/settings.ts';
+import type { Place } from './held.ts';
 
 /** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */
 export function loginArgs(username: string, host: string): string[] {
@@ -29,6 +31,15 @@ export function sharesContainersAuth(client: ClientName): boolean {
 
 export function logoutArgs(host: string): string[] {
   return ['logout', host];
+}
+
+/** How to remove a login by hand where post could not: the command, and for a file the edit that always works. */
+export function removeByHand(client: ClientName, host: string, place: Place): string {
+  if (place.kind === 'helper') return `run \`echo ${host} | ${basename(place.program)} erase\``;
+  const command = sharesContainersAuth(client)
+    ? `${client} logout --authfile ${place.path} ${host}`
+    : `DOCKER_CONFIG=${dirname(place.path)} docker logout ${host}`;
+  return `run \`${command}\` (or delete "${host}" from "auths" in ${place.path})`;
 }
 
 /** The client's own error line: the last line that says something, without client noise. */

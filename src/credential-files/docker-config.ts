@@ -46,7 +46,10 @@ const save = (p: Place, host: string, entry: Record<string, unknown> | undefined
 
 /** The pair held for `host` (where docker would read it), 'none', or undefined when a helper could not say. */
 async function held(p: Place, host: string, ctx: ClientContext): Promise<{ Username: string; Secret: string } | 'none' | undefined> {
-  if (p.helper) return helperLookup(p.helper, host, ctx.env, ctx.timeoutMs, ctx.groups);
+  if (p.helper) {
+    const found = await helperLookup(p.helper, host, ctx.env, ctx.timeoutMs, ctx.groups);
+    return found === 'none' || 'Secret' in found ? found : undefined;
+  }
   const auth = p.config.auths?.[host]?.['auth'];
   if (typeof auth !== 'string' || auth === '') return 'none';
   const pair = Buffer.from(auth, 'base64').toString('utf8');
@@ -88,24 +91,15 @@ async function login(host: string, credential: Credential, ctx: ClientContext): 
   }
 }
 
-async function logout(host: string, ctx: ClientContext): Promise<Outcome> {
-  const target = { client: CLIENT, host } as const;
+/** Removes the host's entry (and the helper's secret): undefined when done, else why not; post reads back either way. */
+async function logout(host: string, ctx: ClientContext): Promise<string | undefined> {
   try {
     const p = await place(host, ctx.env);
-    const entry = p.config.auths?.[host];
-    if (entry === undefined && (await held(p, host, ctx)) === 'none') return done(target, 'already-logged-out');
-    if (p.helper) await helperErase(p.helper, host, ctx.env, ctx.timeoutMs, ctx.groups);
-    if (entry !== undefined) await save(p, host, undefined);
-    // An exit code is no proof: the helper or the file must no longer hold anything for the host.
-    const after = await place(host, ctx.env);
-    const left = after.config.auths?.[host] === undefined ? await held(after, host, ctx) : 'entry';
-    if (left !== 'none') {
-      const what = left === undefined ? 'did not say whether it still holds a login for it' : 'still holds a login for it when read back';
-      return failed(target, `docker-config logout from ${host} failed: ${where(after)} ${what}`);
-    }
-    return done(target, 'logged-out');
+    const erased = p.helper ? await helperErase(p.helper, host, ctx.env, ctx.timeoutMs, ctx.groups) : undefined;
+    if (p.config.auths?.[host] !== undefined) await save(p, host, undefined);
+    return erased;
   } catch (error) {
-    return failed(target, `docker-config logout from ${host} failed: ${reason(error, ctx.env)}`);
+    return `docker-config logout failed: ${reason(error, ctx.env)}`;
   }
 }
 

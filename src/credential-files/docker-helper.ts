@@ -7,6 +7,7 @@ import { parseJsonObject } from '../lib/json.ts';
 import { findExecutable } from '../clients/discover.ts';
 import type { ProcessGroups } from '../clients/groups.ts';
 import { run } from '../clients/process.ts';
+import { commandFailure } from '../clients/run.ts';
 
 export interface HelperSecret {
   readonly ServerURL: string;
@@ -41,34 +42,33 @@ export function helperProgram(
   return path;
 }
 
-/**
- * What the helper holds for `host`: the secret; 'none' when it answers the protocol's "credentials not
- * found" (docker-credential-helpers' own message); undefined when it failed in any other way.
- */
+/** What a helper holds for `key`: its secret, 'none' when it holds nothing there, or why it could not say. */
 export async function helperLookup(
   program: string,
-  host: string,
+  key: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   groups?: ProcessGroups,
-): Promise<HelperSecret | 'none' | undefined> {
-  const r = await run(program, ['get'], { input: host, env, timeoutMs, groups });
-  if (r.code !== 0) return r.code !== null && /credentials not found/i.test(`${r.stdout}\n${r.stderr}`) ? 'none' : undefined;
+): Promise<HelperSecret | 'none' | { readonly why: string }> {
+  const r = await run(program, ['get'], { input: key, env, timeoutMs, groups });
+  // The protocol's answer for a key it does not hold (docs/icr.md#logout).
+  if (r.code !== 0 && /credentials not found/i.test(`${r.stdout}\n${r.stderr}`)) return 'none';
+  if (r.code !== 0) return { why: commandFailure(`${basename(program)} get`, r, timeoutMs) };
   const v = parseJsonObject(r.stdout);
   const secret = v?.['Secret'];
   if (typeof secret !== 'string' || secret === '') return 'none';
-  const text = (key: string, fallback: string): string => (typeof v?.[key] === 'string' ? (v[key] as string) : fallback);
-  return { ServerURL: text('ServerURL', host), Username: text('Username', ''), Secret: secret };
+  const text = (name: string, fallback: string): string => (typeof v?.[name] === 'string' ? (v[name] as string) : fallback);
+  return { ServerURL: text('ServerURL', key), Username: text('Username', ''), Secret: secret };
 }
 
 export async function helperGet(
   program: string,
-  host: string,
+  key: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
 ): Promise<HelperSecret | undefined> {
-  const found = await helperLookup(program, host, env, timeoutMs);
-  return typeof found === 'object' ? found : undefined;
+  const found = await helperLookup(program, key, env, timeoutMs);
+  return typeof found === 'object' && 'Secret' in found ? found : undefined;
 }
 
 export async function helperStore(
@@ -82,13 +82,14 @@ export async function helperStore(
   return r.code === 0;
 }
 
-/** Asks the helper to forget `host`. Its exit code is no proof: read back with helperLookup. */
+/** Erases what a helper holds for `key`: undefined when it says it did (only a read-back proves it), else why not. */
 export async function helperErase(
   program: string,
-  host: string,
+  key: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   groups?: ProcessGroups,
-): Promise<void> {
-  await run(program, ['erase'], { input: host, env, timeoutMs, groups });
+): Promise<string | undefined> {
+  const r = await run(program, ['erase'], { input: key, env, timeoutMs, groups });
+  return r.code === 0 ? undefined : commandFailure(`${basename(program)} erase`, r, timeoutMs);
 }

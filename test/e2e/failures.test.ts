@@ -155,9 +155,10 @@ describe('failures', () => {
       new RegExp(`^::error title=podman login::podman login to ${host.replace(/\./g, '\\.')} failed: .*connection refused`),
     );
     expect(main.summary).toContain('❌');
-    // The login was saved before podman started; its logout finds nothing to remove.
+    // The login was saved before podman started, and its failure the moment it was known: post reads
+    // the entry, finds nothing, and says the login never happened, running no client.
     const post = await job.post(main);
-    expect(post.stdout).toContain(`podman: already logged out (${host}).`);
+    expect(post.stdout).toContain(`podman: never logged in (${host}).`);
   });
 
   it('a client that fails after another succeeded: the step fails, post still logs the first out', async () => {
@@ -169,7 +170,7 @@ describe('failures', () => {
       /^::error title=podman login::podman login to 127\.0\.0\.1:\d+ failed: .+\. The logins that succeeded are logged out by the post step\.$/,
     );
     expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
-    // Both logins were saved before their clients started; post logs out each (podman's: already logged out).
+    // Both logins were saved before their clients started; post logs out docker's, and podman's never happened.
     const logins = Object.entries(main.state).filter(([n]) => n.startsWith('login_'));
     expect(logins.map(([, v]) => JSON.parse(v).client).sort()).toEqual(['docker', 'podman']);
     expect(main.outputs['logged-in']).toBe('false');
@@ -177,6 +178,7 @@ describe('failures', () => {
     const post = await job.post(main);
     expect(post.code).toBe(0);
     expect(post.stdout).toContain(`docker: logged out (${emu.host}).`);
+    expect(post.stdout).toContain(`podman: never logged in (${emu.host}).`);
     expect(await readAuths(machine.dockerFile)).toEqual({});
     await expectNoLeaks(emu, job, [main, post]);
   });

@@ -15,14 +15,17 @@ export interface FakeHelper {
   calls(): Promise<{ argv: string[]; env: Record<string, string> }[]>;
 }
 
+type Command = 'store' | 'get' | 'erase';
+
 /**
- * With `hang`, that command never returns (a keychain waiting for a prompt no one answers). With
- * `eraseLies`, erase exits 0 and forgets nothing (a keychain that refused silently).
+ * With `hang`, that command never returns (a keychain waiting for a prompt no one answers); with
+ * `refuse`, it fails as a locked keychain or a broken `pass` store does; with `idle`, it exits 0 and
+ * does nothing.
  */
 export async function installHelper(
   dir: string,
   name: string,
-  { hang, eraseLies }: { hang?: 'store' | 'get' | 'erase'; eraseLies?: boolean } = {},
+  { hang, refuse, idle }: { hang?: Command; refuse?: Command; idle?: Command } = {},
 ): Promise<FakeHelper> {
   const bin = join(dir, `helper-${name}`);
   const storePath = join(bin, 'store.json');
@@ -37,14 +40,15 @@ const save = (s) => fs.writeFileSync(path, JSON.stringify(s), { mode: 0o600 });
 fs.appendFileSync(${JSON.stringify(pidsPath)}, process.pid + '\\n');
 fs.appendFileSync(${JSON.stringify(callsPath)}, JSON.stringify({ argv: process.argv.slice(2), env: process.env }) + '\\n');
 if (process.argv[2] === ${JSON.stringify(hang ?? '')}) setInterval(() => {}, 60_000);
-else main();
+else if (process.argv[2] === ${JSON.stringify(refuse ?? '')}) { process.stdout.write('The user name or passphrase you entered is not correct (keychain locked)\\n'); process.exit(1); }
+else if (process.argv[2] !== ${JSON.stringify(idle ?? '')}) main();
 function main() {
 const input = fs.readFileSync(0, 'utf8').trim();
 const store = load();
 switch (process.argv[2]) {
   case 'store': { const c = JSON.parse(input); store[c.ServerURL] = { Username: c.Username, Secret: c.Secret }; save(store); break; }
   case 'get': { const c = store[input]; if (!c) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } process.stdout.write(JSON.stringify({ ServerURL: input, ...c })); break; }
-  case 'erase': { if (${JSON.stringify(eraseLies ?? false)}) break; if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
+  case 'erase': { if (!store[input]) { process.stdout.write('credentials not found in native keychain\\n'); process.exit(1); } delete store[input]; save(store); break; }
   case 'list': { process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(store).map(([k, v]) => [k, v.Username])))); break; }
   default: process.exit(2);
 }
