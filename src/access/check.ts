@@ -1,5 +1,6 @@
-// The access check of every host × image, alongside the logins: namespaces created first when asked,
-// quotas read, then each repository probed, retried on transient errors within the step's timeout.
+// The access check of every host × image (an image that names its host: that host alone), alongside
+// the logins: namespaces created first when asked, quotas read, then each repository probed, retried
+// on transient errors within the step's timeout.
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
 import type { Env, Network } from '../http/request.ts';
@@ -79,11 +80,13 @@ async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signa
 
 async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<CheckRow[]> {
   const iam = r.iam;
+  // An image that names its host is checked there only; one without, on every host.
+  const images = r.images.filter((i) => i.host === undefined || i.host === host);
   // Namespaces first, so the check that follows sees them.
   const refused = new Map<string, string>();
   const created = new Set<string>();
   if (r.createNamespace && iam) {
-    for (const ns of new Set(r.images.map((i) => i.namespace))) {
+    for (const ns of new Set(images.map((i) => i.namespace))) {
       const c = await createNamespace(host, ns, iam, network(r, signal)).catch((e: unknown) => ({
         kind: 'failed' as const,
         detail: describe(e),
@@ -97,7 +100,7 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
     }
   }
   let visible: Promise<string[] | undefined> | undefined;
-  const rows = r.images.map(async (image): Promise<CheckRow> => {
+  const rows = images.map(async (image): Promise<CheckRow> => {
     const p = await probeWithRetries(host, image, r, signal, deadline);
     const prefix = created.has(image.namespace) ? 'created, ' : '';
     if (p.kind === 'ok') return { host, image, ok: true, found: `${prefix}${p.detail}`, line: undefined };

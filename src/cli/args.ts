@@ -6,14 +6,17 @@ import { INPUT } from '../inputs/settings.ts';
 export const USAGE = `Usage: icr-login [login] [options]
        icr-login logout [--quiet]
 
-Logs docker, podman, buildah and skopeo into IBM Cloud Container Registry, and out again.
+Logs docker, podman, buildah and skopeo (or docker's config.json, without docker) into IBM Cloud
+Container Registry, and out again.
 The API key comes from IBMCLOUD_API_KEY (or ICR_API_KEY), or from stdin with --api-key-stdin; never from argv.
 
 Options (each matches the GitHub Action input of the same name):
-  --region LIST             ICR regions, e.g. us-south,eu-de (default: us-south)
+  --region LIST             ICR regions, e.g. us-south,eu-de (default: us-south, unless --registry
+                            is given or --images names its hosts)
   --registry LIST           registry hosts to use instead of --region
   --private-endpoint        use private.* domains and IAM's private endpoint
-  --clients LIST, --client  docker, podman, buildah, skopeo, or auto (default: auto)
+  --clients LIST, --client  docker, podman, buildah, skopeo, docker-config, or auto (default: auto:
+                            every one on PATH, and docker-config where docker is not)
   --auth-type TYPE          apikey | bearer | refresh (default: apikey)
   --trusted-profile ID      log in as this trusted profile (auth-type apikey)
   --iam-endpoint URL        IAM base URL (default: https://iam.cloud.ibm.com)
@@ -21,7 +24,8 @@ Options (each matches the GitHub Action input of the same name):
   --logout BOOL             false: icr-login logout leaves this login in place (default: true)
   --timeout SECONDS         time limit for each client command (default: 60)
   --missing-key fail|skip   what an empty key does (default: fail)
-  --images LIST             check access to these namespace/name repositories on every host
+  --images LIST             check access to these namespace/name repositories on every host, or to
+                            HOST/namespace/name[:tag] on that host (logged in to as well)
   --access push|pull        what the images check demands (default: push)
   --create-namespace        create a namespace of --images missing in a region (needs Manager)
   --api-key-stdin           read the API key from stdin

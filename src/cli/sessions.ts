@@ -1,8 +1,10 @@
 // Each CLI login's state kept as a session file of its own (0600), written as each login succeeds, so
 // `icr-login logout` can undo every login since the last logout, also of a run that was killed, and
-// two runs at once never share a file. The values are the steps' state (steps/state.ts), never a secret.
+// two runs at once never share a file. The values are the steps' state (steps/state/), never a secret,
+// and which process writes them, so a logout leaves alone a login that is still under way.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ended, startTime } from '../clients/processes.ts';
 import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 
@@ -53,4 +55,34 @@ export function removeSession(path: string): void {
 /** A session read back as the steps' state store. */
 export function sessionStore(session: Session): { getState(name: string): string; saveState(name: string, value: string): void } {
   return { getState: (name) => session[name] ?? '', saveState: (name, value) => void (session[name] = value) };
+}
+
+const PID = 'login-pid';
+const STARTED = 'login-started';
+
+/** What a login writes into its session first: its process, and when that process started. */
+export function loginProcess(): Session {
+  return { [PID]: String(process.pid), [STARTED]: startTime(process.pid) ?? '' };
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return !ended(pid);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The pid of the login still writing this session, or undefined when it is done: it recorded that it
+ * stopped (`stopped`: it ended, or stopped its clients when signalled), or its process is gone (it was
+ * killed). A pid reused by another process is told apart by its start time where /proc has one; where
+ * it has none (macOS), a live pid counts as the login, and a later logout undoes the session.
+ */
+export function liveLogin(session: Session, stopped: boolean): number | undefined {
+  const pid = Number(session[PID]);
+  if (stopped || !Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return undefined;
+  const started = startTime(pid);
+  return started === undefined || started === session[STARTED] ? pid : undefined;
 }

@@ -2,7 +2,7 @@
 import { errnoCode } from '../lib/errors.ts';
 import type { HostWords, Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
-import { rewriteSession, type Session } from './sessions.ts';
+import { loginProcess, rewriteSession, type Session } from './sessions.ts';
 
 /** The terminal's words: no post step here, `icr-login logout` undoes a login. */
 export const TERMINAL_WORDS: HostWords = {
@@ -30,7 +30,8 @@ export function cliRuntime(
   sessionPath?: string,
 ): CliRuntime {
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
-  const saved: Session = {};
+  // A login's session says first which process writes it, so a logout leaves it alone while it runs.
+  const saved: Session = sessionPath ? loginProcess() : {};
   let unrecorded = false;
   return scrubbing({
     env,

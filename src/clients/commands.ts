@@ -1,5 +1,7 @@
 // How each client logs in and out, and how to read what it answers (docs/icr.md#the-clients). Pure.
+import { basename, dirname } from 'node:path';
 import type { ClientName } from '../inputs/settings.ts';
+import type { Place } from './held.ts';
 
 /** Flags before the host: buildah 1.28 rejects them after it. The secret comes on stdin. */
 export function loginArgs(username: string, host: string): string[] {
@@ -14,9 +16,9 @@ export function getLoginArgs(host: string): string[] {
 /**
  * The order in which clients that share a credentials file take turns: the quickest login first, so
  * the one that writes the shared login is cheap and the others only confirm it (skopeo is a small
- * binary; podman sets up its whole runtime for every command).
+ * binary; podman sets up its whole runtime for every command). docker-config runs no process at all.
  */
-export const WRITE_ORDER: readonly ClientName[] = ['docker', 'skopeo', 'buildah', 'podman'];
+export const WRITE_ORDER: readonly ClientName[] = ['docker', 'docker-config', 'skopeo', 'buildah', 'podman'];
 
 export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
   return [...clients].sort((a, b) => WRITE_ORDER.indexOf(a) - WRITE_ORDER.indexOf(b));
@@ -24,11 +26,20 @@ export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
 
 /** podman, buildah and skopeo read and write credentials the same way (containers/image). */
 export function sharesContainersAuth(client: ClientName): boolean {
-  return client !== 'docker';
+  return client === 'podman' || client === 'buildah' || client === 'skopeo';
 }
 
 export function logoutArgs(host: string): string[] {
   return ['logout', host];
+}
+
+/** How to remove a login by hand where post could not: the command, and for a file the edit that always works. */
+export function removeByHand(client: ClientName, host: string, place: Place): string {
+  if (place.kind === 'helper') return `run \`echo ${host} | ${basename(place.program)} erase\``;
+  const command = sharesContainersAuth(client)
+    ? `${client} logout --authfile ${place.path} ${host}`
+    : `DOCKER_CONFIG=${dirname(place.path)} docker logout ${host}`;
+  return `run \`${command}\` (or delete "${host}" from "auths" in ${place.path})`;
 }
 
 /** The client's own error line: the last line that says something, without client noise. */

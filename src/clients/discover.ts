@@ -1,10 +1,11 @@
-// Which clients to use: the ones asked for, or every one on PATH for `auto`; found on the PATH of
-// the step's own environment, never on process.env's. Adapter over node:fs.
+// Which clients to use: the ones asked for, or every one on PATH for `auto` (with docker-config
+// where docker is missing); found on the PATH of the step's own environment, never on
+// process.env's. Adapter over node:fs.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { ClientTool } from './run.ts';
+import type { ClientTool, OwnClient } from './run.ts';
 import { UserError } from '../lib/errors.ts';
-import { CLIENT_NAMES, type ClientName } from '../inputs/settings.ts';
+import { PROCESS_CLIENTS, type ClientName } from '../inputs/settings.ts';
 
 function executable(path: string): boolean {
   try {
@@ -30,20 +31,27 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv, os: NodeJS.
   return '';
 }
 
-export function discoverClients(wanted: readonly ClientName[] | 'auto', env: NodeJS.ProcessEnv): ClientTool[] {
-  const names = wanted === 'auto' ? CLIENT_NAMES : wanted;
-  const found = names.map((name) => ({ name, path: findExecutable(name, env) }));
+/** The clients that are no process (docker-config), by name: the steps hand them in (credential-files/ writes their files). */
+export type OwnClients = ReadonlyMap<ClientName, OwnClient>;
+
+/** A client as this machine has it: one of ours, or a program on `env`'s PATH (path '' when it is not there). */
+export function clientTool(name: ClientName, env: NodeJS.ProcessEnv, own: OwnClients): ClientTool {
+  const mine = own.get(name);
+  return mine ? { name, path: '', own: mine } : { name, path: findExecutable(name, env) };
+}
+
+/**
+ * `auto` is every program on PATH, and docker-config where docker is not among them: docker's
+ * config.json is then still written, for the tools that read it and have no login of their own
+ * (kaniko, crane, helm, oras …). Where docker is on PATH, docker writes that file itself.
+ */
+export function discoverClients(wanted: readonly ClientName[] | 'auto', env: NodeJS.ProcessEnv, own: OwnClients): ClientTool[] {
   if (wanted === 'auto') {
-    const tools = found.filter((t) => t.path !== '');
-    if (tools.length === 0) {
-      throw new UserError(
-        `Input clients is auto, but none of ${CLIENT_NAMES.join(', ')} is on PATH; install one (docker, for example) or name the clients to use.`,
-        'clients',
-      );
-    }
-    return tools;
+    const found = PROCESS_CLIENTS.map((name) => clientTool(name, env, own)).filter((t) => t.path !== '');
+    return found.some((t) => t.name === 'docker') ? found : [...found, clientTool('docker-config', env, own)];
   }
-  const missing = found.filter((t) => t.path === '').map((t) => t.name);
+  const found = wanted.map((name) => clientTool(name, env, own));
+  const missing = found.filter((t) => !t.own && t.path === '').map((t) => t.name);
   if (missing.length > 0) {
     const list = missing.join(' and ');
     throw new UserError(

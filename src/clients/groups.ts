@@ -1,8 +1,12 @@
 // Process groups of the clients a step starts: each client runs in a group of its own, so a time
 // limit, a cancelled step or post can stop it together with everything it started (a credential
 // helper, a wrapper's children). One ProcessGroups per step run, handed to whatever starts clients.
+import { constants } from 'node:os';
 import { GROUP_EXIT_MS } from '../lib/limits.ts';
 import { sleep } from '../lib/retry.ts';
+import { groupsNow, startedWith } from './processes.ts';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Groups need POSIX process groups; on Windows a client is stopped alone. */
 export const GROUPS = process.platform !== 'win32';
@@ -26,12 +30,29 @@ const groupAlive = (pgid: number): boolean => {
   }
 };
 
-/** Post's part: kills groups main could not stop (it was killed itself) and waits, briefly, until they are gone. */
-export async function killGroups(pgids: readonly number[], waitMs = GROUP_EXIT_MS): Promise<void> {
-  if (!GROUPS) return;
-  for (const pgid of pgids) killGroup(pgid);
+/** The variable main sets on every client it starts, to this run's id: how post tells a group main started. Not a secret. */
+export const RUN_MARK = 'ICR_LOGIN_RUN';
+
+/**
+ * Post's part: kills the groups main could not stop (it was killed itself), each only once one of its
+ * processes proves it main's, by this run's mark in the environment it was started with. A group id
+ * is free for reuse only once every process of the group is gone (docs/icr.md#process-groups), so a
+ * group with a marked process in it is the very group main started, its leader still there or not (a
+ * wrapper's child outlives it); a group without one took the id later, or holds only processes that
+ * cleared their environment, and is left alone. Without /proc (macOS) nothing proves a group ours, and
+ * none is killed. Waits, briefly, until the killed groups are gone.
+ */
+export async function killOurGroups(
+  pgids: readonly number[],
+  run: string,
+  waitMs = GROUP_EXIT_MS,
+): Promise<{ killed: number[]; spared: number[] }> {
+  const now = GROUPS && pgids.length > 0 ? groupsNow() : undefined;
+  const killed = pgids.filter((pgid) => now?.get(pgid)?.some((pid) => startedWith(pid, RUN_MARK, run)));
+  for (const pgid of killed) killGroup(pgid);
   const deadline = Date.now() + waitMs;
-  while (pgids.some(groupAlive) && Date.now() < deadline) await sleep(50);
+  while (killed.some(groupAlive) && Date.now() < deadline) await sleep(50);
+  return { killed, spared: pgids.filter((pgid) => !killed.includes(pgid) && now?.has(pgid) !== false) };
 }
 
 /** The groups of one step run: which are live, who hears of each new one, and what a cancelled step does. */
@@ -68,9 +89,9 @@ export class ProcessGroups {
   }
 
   /**
-   * Until the returned function is called: on SIGINT or SIGTERM (a cancelled job), stops every client,
-   * lets `onStop` record and report it, and exits at once; the post step runs next and undoes what the
-   * clients did.
+   * Until the returned function is called: on SIGINT or SIGTERM (a cancelled job) or SIGHUP (the CLI's
+   * terminal gone), stops every client, lets `onStop` record and report it, and exits at once; the
+   * post step (or `icr-login logout`) runs next and undoes what the clients did.
    */
   exitOnSignals(onStop: (signal: NodeJS.Signals) => void): () => void {
     const handle = (signal: NodeJS.Signals): void => {
@@ -78,14 +99,12 @@ export class ProcessGroups {
       try {
         onStop(signal);
       } finally {
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        process.exit(128 + (constants.signals[signal] ?? 15));
       }
     };
-    process.once('SIGINT', handle);
-    process.once('SIGTERM', handle);
+    for (const signal of STOP_SIGNALS) process.once(signal, handle);
     return () => {
-      process.off('SIGINT', handle);
-      process.off('SIGTERM', handle);
+      for (const signal of STOP_SIGNALS) process.off(signal, handle);
     };
   }
 }

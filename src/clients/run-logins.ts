@@ -5,7 +5,7 @@ import { clientLogin, clientSees, type ClientContext, type ClientTool } from './
 import { sharesContainersAuth } from './commands.ts';
 import type { Credential } from '../iam/credential.ts';
 import { groupBy } from '../lib/collections.ts';
-import { sharedWith, type Outcome, type Target } from './plan.ts';
+import { confirmed, type Outcome, type Target } from './plan.ts';
 import { writeThenConfirm } from './schedule.ts';
 import type { ClientName } from '../inputs/settings.ts';
 import { Slots } from './slots.ts';
@@ -51,7 +51,7 @@ export async function runLogins(
         async (t, writer, check) => {
           await intend(t);
           if (check && !(await slots.run(CONFIRM, () => clientSees(tool(t), t.host, credential.username, ctx)))) return undefined;
-          const outcome = sharedWith(t, 'confirmed', writer);
+          const outcome = confirmed(t, writer);
           record(t, outcome);
           return outcome;
         },

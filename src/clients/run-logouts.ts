@@ -1,83 +1,148 @@
-// Running the recorded logouts: files side by side, one writer of a file at a time, one containers
-// tool's logout standing for the others that read the same file, and the last logout of each entry
-// putting back what it held before. The logout-side twin of run-logins.ts.
-import { existsSync } from 'node:fs';
-import { describe } from '../lib/errors.ts';
+// Running the recorded logouts: files side by side, the entries (file, host) of one file one after
+// another. Each entry's login is removed by a client whose login succeeded, read back after every try,
+// removed another way while it is still there, and only then reported; the entry's earlier credentials
+// are put back and read back last. The logout-side twin of run-logins.ts.
 import { groupBy } from '../lib/collections.ts';
+import { describe } from '../lib/errors.ts';
 import type { ClientName } from '../inputs/settings.ts';
-import { sharesContainersAuth } from './commands.ts';
-import { done, entryKey, failed, sharedWith, type Outcome, type Target } from './plan.ts';
-import { clientLogout, type ClientContext } from './run.ts';
+import { removeByHand, sharesContainersAuth } from './commands.ts';
+import { mayBeOurs, placeName, type Held, type PutBack, type Way } from './held.ts';
+import { done, entryKey, leftInPlace, loggedOut, notRemoved, type LoginEnd, type Outcome, type Recorded, type Target } from './plan.ts';
+import { clientLogout, type ClientTool } from './run.ts';
 import { runGrouped } from './schedule.ts';
 
-/** What the step does around each logout: the file's lock, whose login the entry holds, putting back. */
+/** What the step does around the logouts: the file's lock, reading an entry back, helpers, putting back. */
 export interface LogoutHooks {
-  /** Runs a writer of the target's file, with no other writer of ours beside it. */
-  exclusive(target: Target, work: () => Promise<Outcome[]>): Promise<Outcome[]>;
-  /** false when the host's entry now holds another login than this job's (leave it alone). */
-  stillOurs(target: Target): Promise<boolean>;
-  /** Puts back what the target's (file, host) held before the step; nothing when it held nothing. */
-  putBack(target: Target): Promise<Outcome[]>;
+  /** Runs `work` holding the lock of `file`, with no other writer of ours beside it; rejects when it cannot be had. */
+  exclusive<T>(file: string, work: () => Promise<T>): Promise<T>;
+  /** What the target's client reads for its host now, judged against this run's login. */
+  read(target: Target): Promise<Held>;
+  /** A way to remove what `held` names besides the clients' logouts (a credential helper's own erase). */
+  erase(target: Target, held: Held): Way | undefined;
+  /** Puts back and reads back what the target's (file, host) held before the step, under the file's lock; undefined when it held nothing. */
+  putBack(target: Target): Promise<PutBack | undefined>;
   /** The client's environment, pinned to the target's file. */
   envFor(target: Target): NodeJS.ProcessEnv;
 }
 
 export interface LogoutRun {
   readonly outcomes: readonly Outcome[];
-  /** Logins still in place that a later try could remove: failed, and not overwritten by earlier credentials. */
-  readonly outstanding: readonly Target[];
+  readonly putBacks: readonly PutBack[];
+  /** Logins still in place that a later try could remove. */
+  readonly outstanding: readonly Recorded[];
+}
+
+interface Removal {
+  /** The logins of one entry that read it alike, most trusted first. */
+  readonly logins: readonly Recorded[];
+  readonly before: Held;
+  after: Held;
+  /** What removed it, once something did. */
+  by?: string;
+  /** What each way that left it there did. */
+  readonly tries: string[];
 }
 
 export async function runLogouts(
-  logins: readonly Target[],
-  paths: ReadonlyMap<ClientName, string>,
+  logins: readonly Recorded[],
+  tools: ReadonlyMap<ClientName, ClientTool>,
   timeoutMs: number,
   hooks: LogoutHooks,
 ): Promise<LogoutRun> {
-  // The last logout of each (file, host) puts back what that host had in that file before the step.
-  const last = new Map(logins.map((t) => [entryKey(t), t]));
-  const undone: Target[] = [];
-  const putBackDone = new Set<string>();
-  const outcomes = await runGrouped(
-    groupBy(logins, (t) => t.file),
-    () => {
-      // Within one file, one containers tool's logout removes the entry every one of them reads.
-      const removedBy = new Map<string, ClientName>();
-      return (target): Promise<Outcome[]> =>
-        hooks
-          .exclusive(target, async () => {
-            const ctx = { env: hooks.envFor(target), timeoutMs };
-            const outcome = await logOutOne(target, paths.get(target.client), removedBy.get(target.host), ctx, hooks);
-            if (!outcome.ok) undone.push(target);
-            if (outcome.ok && !removedBy.has(target.host) && sharesContainersAuth(target.client)) removedBy.set(target.host, target.client);
-            if (last.get(entryKey(target)) !== target) return [outcome];
-            const restored = await hooks.putBack(target);
-            if (restored.length > 0 && restored.every((o) => o.ok)) putBackDone.add(entryKey(target));
-            return [outcome, ...restored];
-          })
-          .catch((error: unknown) => {
-            undone.push(target);
-            return [failed(target, describe(error))];
-          });
-    },
+  const entries = groupBy(logins, entryKey);
+  const results = await runGrouped(
+    groupBy(entries, (e) => e[0]!.file),
+    () => (entry: readonly Recorded[]) => logOutEntry(entry, tools, timeoutMs, hooks),
   );
-  return { outcomes: outcomes.flat(), outstanding: undone.filter((t) => !putBackDone.has(entryKey(t))) };
+  return {
+    outcomes: results.flatMap((r) => r.judged.map(([, o]) => o)),
+    putBacks: results.flatMap((r) => (r.putBack ? [r.putBack] : [])),
+    outstanding: results.flatMap((r) => r.judged.flatMap(([t, o]) => (o.kind === 'not-removed' ? [t] : []))),
+  };
 }
 
-async function logOutOne(
-  target: Target,
-  path: string | undefined,
-  removedBy: ClientName | undefined,
-  ctx: ClientContext,
+const clause = (error: unknown): string => describe(error).replace(/\.$/, '');
+
+// A login main saw succeed first, then one it never saw end, then one that failed (its client may be broken).
+const TRUST: readonly LoginEnd[] = ['logged-in', undefined, 'failed'];
+
+async function logOutEntry(
+  entry: readonly Recorded[],
+  tools: ReadonlyMap<ClientName, ClientTool>,
+  timeoutMs: number,
   hooks: LogoutHooks,
-): Promise<Outcome> {
-  if (removedBy && sharesContainersAuth(target.client)) return sharedWith(target, 'removed-with', removedBy);
-  // A login main meant to make but whose file never came to exist: nothing to remove (podman would fail on it).
-  if (!existsSync(target.file)) return done(target, 'already-logged-out');
-  // What the host holds now is another login (put back by an earlier post, or another job's): not ours to remove.
-  if (!(await hooks.stillOurs(target))) return done(target, 'left-in-place');
-  if (!path) {
-    return failed(target, `${target.client} is no longer on PATH, so its login to ${target.host} could not be removed`);
+): Promise<{ judged: (readonly [Recorded, Outcome])[]; putBack: PutBack | undefined }> {
+  // docker's reading and the containers tools' may differ (a credsStore only docker honours).
+  const removals: Removal[] = [];
+  for (const view of groupBy(entry, (t) => (sharesContainersAuth(t.client) ? 'containers' : 'docker'))) {
+    const logins = [...view].sort((a, b) => TRUST.indexOf(a.ended) - TRUST.indexOf(b.ended));
+    const ways = logins.map((t): Way => clientWay(t, tools.get(t.client), { env: hooks.envFor(t), timeoutMs }));
+    removals.push(await remove(logins, ways, hooks));
   }
-  return clientLogout({ name: target.client, path }, target.host, ctx);
+  const first = entry[0]!;
+  const putBack = await hooks.putBack(first).catch((error: unknown): PutBack => ({ ...first, problems: [clause(error)] }));
+  // Earlier credentials put back over a login that stayed replace it: read once more.
+  for (const r of putBack ? removals.filter((r) => mayBeOurs(r.after)) : []) {
+    r.after = await hooks.exclusive(first.file, () => hooks.read(r.logins[0]!)).catch(() => r.after);
+    if (!mayBeOurs(r.after)) r.by = 'the earlier credentials put back';
+  }
+  return { judged: removals.flatMap((r) => r.logins.map((t) => [t, judge(t, r)] as const)), putBack };
+}
+
+function clientWay(t: Target, tool: ClientTool | undefined, ctx: { env: NodeJS.ProcessEnv; timeoutMs: number }): Way {
+  const name = `${t.client} logout`;
+  if (!tool || (!tool.own && !tool.path)) return { name, by: t.client, run: async () => `${t.client} is no longer on PATH` };
+  return { name, by: t.client, run: () => clientLogout(tool, t.host, ctx) };
+}
+
+/** Reads the entry, then tries each way while this run's login may still be there, reading back after each. */
+async function remove(logins: readonly Recorded[], ways: Way[], hooks: LogoutHooks): Promise<Removal> {
+  const first = logins[0]!;
+  const locked = <T>(work: () => Promise<T>): Promise<T> => hooks.exclusive(first.file, work);
+  let before: Held;
+  try {
+    before = await locked(() => hooks.read(first));
+  } catch (error) {
+    // A lock that cannot be had leaves nothing read and nothing tried: the login may be there, and stays.
+    const held: Held = { is: 'unreadable', place: { kind: 'file', path: first.file }, why: clause(error) };
+    return { logins, before: held, after: held, tries: [] };
+  }
+  const r: Removal = { logins, before, after: before, tries: [] };
+  const erase = hooks.erase(first, before);
+  for (const way of erase ? [...ways, erase] : ways) {
+    if (!mayBeOurs(r.after)) break;
+    try {
+      const why = await locked(async () => {
+        const said = await way.run();
+        r.after = await hooks.read(first);
+        return said;
+      });
+      if (!mayBeOurs(r.after)) r.by = way.by;
+      else r.tries.push(why ?? `${way.name} exited 0 but left it`);
+    } catch (error) {
+      // The lock could not be had: no other way would get it either.
+      r.tries.push(clause(error));
+      break;
+    }
+  }
+  return r;
+}
+
+/** One login's outcome, from what the entry held before post and holds now. */
+function judge(t: Recorded, r: Removal): Outcome {
+  // A login main saw fail never happened, unless every login of the entry failed and ours is there anyway.
+  const anySucceeded = r.logins.some((o) => o.ended !== 'failed');
+  if (t.ended === 'failed' && (anySucceeded || !mayBeOurs(r.before))) return done(t, 'never-logged-in');
+  if (mayBeOurs(r.after)) return notRemoved(t, stays(t, r), removeByHand(t.client, t.host, r.after.place));
+  if (mayBeOurs(r.before)) return loggedOut(t, r.by === t.client ? undefined : r.by);
+  if (r.before.is === 'other') return leftInPlace(t, r.before.whose);
+  // Nothing of ours there when post looked: removed already (post ran before), or never made.
+  return t.ended === 'logged-in' ? loggedOut(t) : done(t, 'never-logged-in');
+}
+
+function stays(t: Target, r: Removal): string {
+  const tried = r.tries.length > 0 ? ` (${r.tries.join('; ')})` : '';
+  const where = placeName(r.after.place);
+  if (r.after.is === 'unreadable') return `what ${where} holds for ${t.host} could not be read (${r.after.why})${tried}`;
+  return `${where} still holds the login icr-login stored for ${t.host}${tried}`;
 }

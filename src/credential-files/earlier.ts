@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
 import { parseJson, parseJsonObject } from '../lib/json.ts';
+import { dockersFile } from './paths.ts';
 import { writePrivateFile } from './private-files.ts';
 import { replaceFile, writeFailure } from './replace-file.ts';
 import { entryKey, type Target } from '../clients/plan.ts';
@@ -45,8 +46,8 @@ export async function readEarlier(targets: readonly Target[], env: NodeJS.Proces
     const file = files.get(t.file)!;
     // docker erases every key form from its helper; containers/image asks its helper for the host alone.
     // With DOCKER_CONFIG set, docker and the containers tools share a file: docker's reading is the wider.
-    const client = targets.some((o) => o.client === 'docker' && entryKey(o) === entryKey(t)) ? 'docker' : t.client;
-    const keys = client === 'docker' ? registryKeys(t.host) : [t.host];
+    const client = targets.find((o) => dockersFile(o.client) && entryKey(o) === entryKey(t))?.client ?? t.client;
+    const keys = dockersFile(client) ? registryKeys(t.host) : [t.host];
     const program = helperProgram(file, t.file, t.host, env, client);
     for (const key of program ? keys : []) {
       const secret = await helperGet(program as string, key, env, timeoutMs);

@@ -5,16 +5,13 @@
 // a secret: the pair holds an API key or IAM token of ~40+ random characters, so its SHA-256 can
 // neither be reversed nor used to log in; it only tells "this entry is the one that run stored".
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parseAuthFile } from './auth-file.ts';
-import { helperGet, helperProgram } from './docker-helper.ts';
 import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { runIsLive } from './run-folder.ts';
 import { readRegularFile } from './regular-file.ts';
 import { replaceFile } from './replace-file.ts';
-import type { Target } from '../clients/plan.ts';
 import type { Earlier } from './earlier.ts';
 
 export interface RunRecord {
@@ -107,24 +104,6 @@ export async function otherRuns(env: NodeJS.ProcessEnv, ourRun: string, now = Da
     if (record.run !== ourRun) found.push({ ...record, live: await runIsLive(record.folder, record.run) });
   }
   return found;
-}
-
-/** The hash of what `target`'s client would read for its host now (through docker's helper, if it has one). */
-export async function currentHash(target: Target, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
-  const file = parseAuthFile(await readFile(target.file, 'utf8').catch(() => undefined));
-  if (target.client === 'docker') {
-    let program: string | undefined;
-    try {
-      program = helperProgram(file, target.file, target.host, env);
-    } catch {
-      program = undefined;
-    }
-    if (program) {
-      const secret = await helperGet(program, target.host, env, timeoutMs);
-      return secret ? entryHash(undefined, secret) : undefined;
-    }
-  }
-  return entryHash(file.auths?.[target.host]);
 }
 
 /** Earlier credentials split into the user's own and logins other runs of ours stored (live: still under way). */

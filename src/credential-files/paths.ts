@@ -41,13 +41,16 @@ export function podmanRuntimeFile(p: Platform): string | undefined {
   return join(dir, 'containers', 'auth.json');
 }
 
+/** docker and docker-config (the action writing it itself) keep credentials in docker's config.json, as docker reads it. */
+export const dockersFile = (client: string): boolean => client === 'docker' || client === 'docker-config';
+
 /**
  * The file a client writes its credentials to (docs/icr.md#which-file-each-client-reads-and-writes). Logins that write one file must not
  * run at the same time; logins of different files may.
  */
 export function credentialsFile(client: ClientName, p: Platform): string {
   const dockerConfig = p.env['DOCKER_CONFIG'];
-  if (client === 'docker') return join(dockerConfig || join(p.home, '.docker'), 'config.json');
+  if (dockersFile(client)) return join(dockerConfig || join(p.home, '.docker'), 'config.json');
   if (p.env['REGISTRY_AUTH_FILE']) return p.env['REGISTRY_AUTH_FILE'];
   if (dockerConfig) return join(dockerConfig, 'config.json');
   // containers/image uses the home folder on macOS and Windows, the runtime-dir locations elsewhere.
@@ -64,5 +67,5 @@ export function credentialsFile(client: ClientName, p: Platform): string {
  * the file main wrote, not of the one the environment points at by then.
  */
 export function pinnedTo(client: ClientName, file: string): Record<string, string> {
-  return client === 'docker' ? { DOCKER_CONFIG: dirname(file) } : { REGISTRY_AUTH_FILE: file };
+  return dockersFile(client) ? { DOCKER_CONFIG: dirname(file) } : { REGISTRY_AUTH_FILE: file };
 }

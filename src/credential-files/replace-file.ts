@@ -2,18 +2,21 @@
 // then renamed into place, so a write that fails part way (a full disk) leaves the original whole.
 // Adapter over node:fs.
 import { randomUUID } from 'node:crypto';
-import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../lib/errors.ts';
 
 /**
  * Replaces `path` with `content`: written whole into a new file in the same folder (the original's
- * mode and owner, 0600 when there is none), flushed to disk, then renamed over the original. A link
+ * mode and owner, 0600 when there is none), flushed to disk, then renamed over the original. With
+ * `createFolder`, a missing folder is made 0700, as docker makes ~/.docker; without it, a folder a
+ * later step removed stays removed. A link
  * at `path` is followed, so the file it names is replaced and the link stays, as docker's own save
  * does. On failure the new file is removed and the original is as it was; the error is thrown.
  */
-export async function replaceFile(path: string, content: string): Promise<void> {
+export async function replaceFile(path: string, content: string, { createFolder = false } = {}): Promise<void> {
   const target = await realpath(path).catch(() => path);
+  if (createFolder) await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   const original = await stat(target).catch(() => undefined);
   const mode = original ? original.mode & 0o7777 : 0o600;
   const temp = join(dirname(target), `.${basename(target)}.icr-login-${randomUUID()}`);

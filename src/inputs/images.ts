@@ -1,12 +1,16 @@
-// Input images: repositories as namespace/name, checked against ICR's rules before anything runs. Pure.
+// Input images: repositories as namespace/name (checked on every host), or full references with their
+// host (`us.icr.io/team/app:1.2`, checked on that host only), against ICR's rules before anything runs. Pure.
 import { UserError } from '../lib/errors.ts';
 import { quote, splitList } from '../lib/text.ts';
+import { parseRegistryHost } from './parse.ts';
+import { isIcrDomain, publicToPrivate } from './regions.ts';
 
 export const ACCESS_KINDS = ['push', 'pull'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
-/** A repository in every region: `namespace/name`, the name possibly of several segments. */
 export interface Image {
+  /** The registry host the reference names; without one, the repository is checked on every host. */
+  readonly host?: string;
   readonly namespace: string;
   /** The path after the namespace (`web/app`). */
   readonly name: string;
@@ -14,27 +18,84 @@ export interface Image {
   readonly repository: string;
 }
 
+/** What a host in images may be besides an ICR domain. */
+export interface KnownHosts {
+  /** The hosts of input registry, as parsed. */
+  readonly registries: readonly string[];
+  /** private-endpoint: an image naming a public ICR domain is a mistake. */
+  readonly privateEndpoint: boolean;
+}
+
 // ICR's namespace rule (docs/icr.md): 4–30 of a-z 0-9 - _, starting and ending with a letter or digit.
 const NAMESPACE = /^[a-z0-9][a-z0-9_-]{2,28}[a-z0-9]$/;
 // A path segment as the distribution spec has it: lower-case runs joined by . _ __ or dashes.
 const SEGMENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+// The distribution spec's tag and digest grammars (a sha256 digest is 64 lower-case hex digits).
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
-/** The mistake in one value, or undefined when it is a valid image. */
-function mistake(value: string): string | undefined {
-  const v = quote(value);
+/** docker's rule: a first segment with a dot or a colon, or `localhost`, is a registry host. */
+const namesHost = (segments: readonly string[]): boolean =>
+  segments.length > 1 && (segments[0]!.includes('.') || segments[0]!.includes(':') || segments[0] === 'localhost');
+
+interface Split {
+  readonly host?: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+function split(value: string): Split {
   const segments = value.split('/');
+  const host = namesHost(segments) ? segments.shift() : undefined;
+  let rest = segments.join('/');
+  const at = rest.indexOf('@');
+  const digest = at < 0 ? undefined : rest.slice(at + 1);
+  if (at >= 0) rest = rest.slice(0, at);
+  const colon = rest.lastIndexOf(':');
+  const tag = colon > rest.lastIndexOf('/') ? rest.slice(colon + 1) : undefined;
+  return { host, repository: tag === undefined ? rest : rest.slice(0, colon), tag, digest };
+}
+
+/** The mistake in a reference's host, tag or digest, or undefined. */
+function referenceMistake(v: string, s: Split, known: KnownHosts): string | undefined {
+  if (s.host === undefined) {
+    if (s.digest !== undefined || s.tag !== undefined) {
+      const what = s.digest !== undefined ? 'a digest' : 'a tag';
+      const example = quote(`us.icr.io/${s.repository}${s.digest !== undefined ? '@sha256:…' : `:${s.tag}`}`);
+      return `Image ${v} in input images has ${what} but no registry host; write the repository only (namespace/name), or the full reference with its host (${example}).`;
+    }
+    return undefined;
+  }
+  let host: string;
+  try {
+    host = parseRegistryHost(s.host);
+  } catch {
+    return `Image ${v} in input images names ${quote(s.host)}, which is not a valid registry host or host:port.`;
+  }
+  const privateTwin = known.privateEndpoint ? publicToPrivate(host) : undefined;
+  if (privateTwin) {
+    return `Image ${v} in input images names the public domain ${host} but private-endpoint is true; write ${quote(`${privateTwin}/${s.repository}`)}, or drop private-endpoint.`;
+  }
+  if (!isIcrDomain(host) && !known.registries.includes(host)) {
+    return `Image ${v} in input images names ${quote(host)}, which is neither an ICR domain (like us.icr.io) nor listed in input registry; fix the host, or add it to registry.`;
+  }
+  if (s.tag !== undefined && !TAG.test(s.tag)) return `Image ${v} in input images has an invalid tag ${quote(s.tag)}.`;
+  if (s.digest !== undefined && (!DIGEST.test(s.digest) || (s.digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(s.digest)))) {
+    return `Image ${v} in input images has an invalid digest ${quote(s.digest)}; a sha256 digest is sha256: and 64 hex digits.`;
+  }
+  return undefined;
+}
+
+/** The mistake in a repository (namespace/name), or undefined. */
+function repositoryMistake(v: string, repository: string): string | undefined {
+  const segments = repository.split('/');
   const head = segments[0]!;
-  if (segments.length > 1 && (head.includes('.') || head.includes(':') || head === 'localhost')) {
-    return `Image ${v} in input images starts with a registry host; write it as ${quote(segments.slice(1).join('/'))}: the hosts come from input region (or registry).`;
+  if (/[A-Z]/.test(repository)) {
+    return `Image ${v} in input images has upper-case letters; repositories are lower case: ${quote(repository.toLowerCase())}.`;
   }
-  if (value.includes('@')) return `Image ${v} in input images has a digest; write the repository only (namespace/name), without @sha256:….`;
-  if (segments[segments.length - 1]!.includes(':')) {
-    return `Image ${v} in input images has a tag; write the repository only (namespace/name) and add the tag when you build.`;
-  }
-  if (/[A-Z]/.test(value))
-    return `Image ${v} in input images has upper-case letters; repositories are lower case: ${quote(value.toLowerCase())}.`;
   if (segments.length < 2 || segments.some((s) => s === '')) {
-    return `Image ${v} in input images must be namespace/name (for example my-team/app).`;
+    return `Image ${v} in input images must be namespace/name (for example my-team/app), or a full reference such as us.icr.io/my-team/app:1.0.`;
   }
   if (!NAMESPACE.test(head)) {
     return `Namespace ${quote(head)} of image ${v} breaks ICR's rules: 4 to 30 characters of a-z, 0-9, - and _, starting and ending with a letter or digit.`;
@@ -46,13 +107,33 @@ function mistake(value: string): string | undefined {
   return undefined;
 }
 
-/** Every image, in order and once; every mistake at once, one line each. */
-export function parseImages(raw: string): Image[] {
+/**
+ * Every image, in order and once; every mistake at once, one line each. A reference's tag and digest
+ * are dropped: the check is of the repository on its host. A reference to a repository also listed
+ * without a host adds nothing: that one is checked on every host already.
+ */
+export function parseImages(raw: string, known: KnownHosts = { registries: [], privateEndpoint: false }): Image[] {
   const values = [...new Set(splitList(raw))];
-  const mistakes = values.map(mistake).filter((m): m is string => m !== undefined);
+  const parsed = values.map((value) => ({ value, s: split(value) }));
+  const mistakes = parsed
+    .map(({ value, s }) => referenceMistake(quote(value), s, known) ?? repositoryMistake(quote(value), s.repository))
+    .filter((m): m is string => m !== undefined);
   if (mistakes.length > 0) throw new UserError(mistakes, 'images');
-  return values.map((repository) => {
-    const slash = repository.indexOf('/');
-    return { namespace: repository.slice(0, slash), name: repository.slice(slash + 1), repository };
-  });
+  const everywhere = new Set(parsed.filter(({ s }) => s.host === undefined).map(({ s }) => s.repository));
+  const seen = new Set<string>();
+  const images: Image[] = [];
+  for (const { s } of parsed) {
+    const host = s.host === undefined ? undefined : parseRegistryHost(s.host);
+    const key = `${host ?? ''}/${s.repository}`;
+    if (seen.has(key) || (host !== undefined && everywhere.has(s.repository))) continue;
+    seen.add(key);
+    const slash = s.repository.indexOf('/');
+    images.push({ host, namespace: s.repository.slice(0, slash), name: s.repository.slice(slash + 1), repository: s.repository });
+  }
+  return images;
 }
+
+/** The hosts images name, in order and once. */
+export const imageHosts = (images: readonly Image[]): string[] => [
+  ...new Set(images.flatMap((i) => (i.host === undefined ? [] : [i.host]))),
+];

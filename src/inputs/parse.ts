@@ -40,6 +40,13 @@ export function parseClients(value: string): ClientName[] | 'auto' {
     }
     seen.add(name as ClientName);
   }
+  // Both write docker's config.json: one run never has two writers of the same entry.
+  if (seen.has('docker') && seen.has('docker-config')) {
+    throw new UserError(
+      "Input clients names docker and docker-config, which both write docker's config.json; name docker (its own login) or docker-config (the file written without docker), or use auto, which takes docker where it is on PATH and docker-config where it is not.",
+      'clients',
+    );
+  }
   return [...seen];
 }
 

@@ -12,11 +12,14 @@ import {
   parseTrustedProfile,
 } from './parse.ts';
 import { resolveRegions } from './regions.ts';
-import { ACCESS_KINDS, parseImages } from './images.ts';
+import { ACCESS_KINDS, imageHosts, parseImages } from './images.ts';
 import { splitList } from '../lib/text.ts';
 import { INPUT, type Settings } from './settings.ts';
 
 export type InputReader = (name: string) => string;
+
+/** The region logged in to when no input names a host. */
+export const DEFAULT_REGION = 'us-south';
 
 /**
  * Reads and validates every input. `mask` is called on every secret before anything else happens,
@@ -32,19 +35,15 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
 
   const privateEndpoint = parseBoolean(INPUT.privateEndpoint, read(INPUT.privateEndpoint), false);
   const registry = read(INPUT.registry);
-  const regionInput = read(INPUT.region);
-  let hosts: string[];
-  if (registry.trim() !== '') {
-    if (privateEndpoint) {
-      throw new UserError(
-        'Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.',
-        'registry',
-      );
-    }
-    hosts = parseRegistries(registry);
-  } else {
-    hosts = resolveRegions(splitList(regionInput.trim() === '' ? 'us-south' : regionInput), privateEndpoint);
+  if (registry.trim() !== '' && privateEndpoint) {
+    throw new UserError(
+      'Inputs registry and private-endpoint cannot be used together; for a private registry host, list it in registry and drop private-endpoint.',
+      'registry',
+    );
   }
+  const registries = registry.trim() === '' ? undefined : parseRegistries(registry);
+  const images = parseImages(read(INPUT.images), { registries: registries ?? [], privateEndpoint });
+  const hosts = loginHosts(registries, read(INPUT.region), imageHosts(images), privateEndpoint);
 
   const authType = parseAuthType(read(INPUT.authType));
   const trustedProfile = parseTrustedProfile(read(INPUT.trustedProfile));
@@ -67,10 +66,21 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     isolate: parseBoolean(INPUT.isolate, read(INPUT.isolate), false),
     timeoutSeconds: parseTimeout(read(INPUT.timeout)),
     missingKey,
-    images: parseImages(read(INPUT.images)),
+    images,
     access: parseChoice(INPUT.access, read(INPUT.access), ACCESS_KINDS, 'push'),
     createNamespace: parseBoolean(INPUT.createNamespace, read(INPUT.createNamespace), false),
   };
+}
+
+/**
+ * The hosts to log in to: those of registry, or of region, and every host images names. region's
+ * default (us-south) applies only when neither registry nor region is given and images names no host:
+ * `images: de.icr.io/team/app` alone logs in to de.icr.io, not to us.icr.io as well.
+ */
+function loginHosts(registries: string[] | undefined, region: string, fromImages: readonly string[], privateEndpoint: boolean): string[] {
+  const named = registries ?? (region.trim() !== '' ? resolveRegions(splitList(region), privateEndpoint) : undefined);
+  const base = named ?? (fromImages.length > 0 ? [] : resolveRegions([DEFAULT_REGION], privateEndpoint));
+  return [...new Set([...base, ...fromImages])];
 }
 
 function parseApiKeyMasked(raw: string, mask: (secret: string) => void): string {

@@ -74,3 +74,9 @@ export function resolveRegions(names: readonly string[], privateEndpoint: boolea
   }
   return [...seen.keys()];
 }
+
+/** Whether `host` is a registry domain of an ICR region, public or private (`us.icr.io`, `private.de.icr.io`). */
+export const isIcrDomain = (host: string): boolean => REGIONS.some((r) => r.domain === host || r.privateDomain === host);
+
+/** The private twin of a public ICR domain (`us.icr.io` → `private.us.icr.io`); undefined for any other host. */
+export const publicToPrivate = (host: string): string | undefined => REGIONS.find((r) => r.domain === host)?.privateDomain;

@@ -1,5 +1,8 @@
 // The validated, typed form of the inputs. Shared by the action and the CLI.
-export const CLIENT_NAMES = ['docker', 'podman', 'buildah', 'skopeo'] as const;
+/** The clients that are programs found on PATH, in the order `auto` takes them. */
+export const PROCESS_CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const;
+/** With docker-config, the action writes docker's config.json itself: for tools that read it but have no login of their own. */
+export const CLIENT_NAMES = [...PROCESS_CLIENTS, 'docker-config'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 import type { AccessKind, Image } from './images.ts';

@@ -1,4 +1,5 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
+import type { PutBack } from '../clients/held.ts';
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
 import type { AccessReport } from '../access/check.ts';
@@ -66,10 +67,15 @@ export function renderSummary(r: Report): string {
   return lines.join('\n');
 }
 
-export function renderLogoutSummary(outcomes: readonly Outcome[]): string {
+export function renderLogoutSummary(outcomes: readonly Outcome[], putBacks: readonly PutBack[] = []): string {
   if (outcomes.length === 0) return '';
   const rows = outcomes.map(
     (o) => `| \`${o.host}\` | ${o.client} | ${o.ok ? `✅ ${describeOutcome(o)}` : `⚠️ ${cell(describeOutcome(o))}`} |`,
   );
-  return ['### icr-login: logout', '', '| registry | client | outcome |', '|---|---|---|', ...rows, ''].join('\n');
+  const lines = ['### icr-login: logout', '', '| registry | client | outcome |', '|---|---|---|', ...rows, ''];
+  if (putBacks.length === 0) return lines.join('\n');
+  const kept = putBacks.map(
+    (p) => `| \`${p.host}\` | \`${cell(p.file)}\` | ${p.problems.length === 0 ? '✅ put back' : `⚠️ ${cell(p.problems.join('; '))}`} |`,
+  );
+  return [...lines, '| registry | credentials file | earlier credentials |', '|---|---|---|', ...kept, ''].join('\n');
 }

@@ -119,12 +119,63 @@ describe('access check', () => {
 
   it('bad images values: one line each, before IAM', async () => {
     const before = iamCalls(emu);
-    const { main, out } = await step({ images: 'us.icr.io/team-a/app,team-a/app:1,Team-A/app,abc/app' });
+    const { main, out } = await step({ images: 'quay.io/team-a/app,team-a/app:1,Team-A/app,abc/app' });
     expect(main.code).toBe(1);
-    expect(out).toContain('starts with a registry host');
+    expect(out).toContain('names "quay.io", which is neither an ICR domain (like us.icr.io) nor listed in input registry');
     expect(out).toContain('has a tag');
     expect(out).toContain('upper-case letters');
     expect(out).toContain(`Namespace "abc" of image "abc/app" breaks ICR's rules`);
     expect(iamCalls(emu)).toBe(before);
+  });
+});
+
+describe('full references in images', () => {
+  const DIGEST = `sha256:${'0'.repeat(64)}`;
+  /** Every request about `repo` the registry on `host` answered since request number `since`. */
+  const probesOf = (since: number, host: string, repo: string) =>
+    emu.requests.slice(since).filter((r) => r.host === host && r.path.startsWith(`/v2/${repo}/`));
+
+  it('an image naming its host is checked on that host only (tag or digest ignored); one without, on every host', async () => {
+    const since = emu.requests.length;
+    const { main, out } = await step({
+      registry: `${US},${EU}`,
+      images: `${EU}/team-a/app:1.2, ${US}/team-b/web@${DIGEST}, team-a/lib, ${EU}/team-a/app:1.3`,
+    });
+    expect(main.code).toBe(0);
+    // HOST/NS/NAME of every check that passed: hosts in input order, then images.
+    expect(main.outputs['images']).toBe(`${US}/team-b/web,${US}/team-a/lib,${EU}/team-a/app,${EU}/team-a/lib`);
+    expect(out).toContain(`The key can push to ${US}/team-b/web, ${US}/team-a/lib, ${EU}/team-a/app, ${EU}/team-a/lib.`);
+    // The registries were asked exactly that: never the other host, never the tag or digest.
+    expect(probesOf(since, US, 'team-a/app')).toEqual([]);
+    expect(probesOf(since, EU, 'team-b/web')).toEqual([]);
+    expect(probesOf(since, EU, 'team-a/app').length).toBeGreaterThan(0);
+    expect(probesOf(since, US, 'team-b/web').length).toBeGreaterThan(0);
+    expect(emu.requests.slice(since).some((r) => /\/manifests\/|1\.2|sha256:0{64}/.test(r.path))).toBe(false);
+    expect(main.summary).toMatch(/\| `team-a\/app` \| – \| ✅ can push \|/);
+    expect(main.summary).toMatch(/\| `team-b\/web` \| ✅ can push \| – \|/);
+    expect(main.summary).toMatch(/\| `team-a\/lib` \| ✅ can push \| ✅ can push \|/);
+  });
+
+  it('a denial names the host the image named, and only there', async () => {
+    const key = emu.addKey({ policies: [{ role: 'Writer', namespace: 'team-a' }] });
+    const { main, out } = await step({ 'api-key': key.key, registry: `${US},${EU}`, images: `${EU}/team-b/app:7` });
+    expect(main.code).toBe(1);
+    expect(main.outputs['images']).toBe('');
+    expect(out).toContain(`Push to ${EU}/team-b/app was denied`);
+    expect(out).not.toContain(`Push to ${US}/team-b/app`);
+  });
+
+  it('a host that is neither an ICR domain nor a registry entry: one line per image, before IAM and before any client', async () => {
+    const before = iamCalls(emu);
+    const { main, out } = await step({ registry: US, images: `quay.io/team-a/app:1, ${EU}/team-a/app, ${US}/team-a/app` });
+    expect(main.code).toBe(1);
+    const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toEqual([
+      expect.stringContaining('::error title=images::Image "quay.io/team-a/app:1" in input images names "quay.io", which is neither'),
+      expect.stringContaining(`::error title=images::Image "${EU}/team-a/app" in input images names "${EU}", which is neither`),
+    ]);
+    expect(out).toContain('fix the host, or add it to registry.');
+    expect(iamCalls(emu)).toBe(before);
+    expect(main.state['login_0']).toBeUndefined();
   });
 });

@@ -55,6 +55,21 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('--clients docker-config writes docker’s config.json with no docker on PATH; `logout` removes it', async () => {
+    const machine = await newMachine(emu);
+    const entry = { auth: Buffer.from('olduser:old-password-1234').toString('base64') };
+    await mkdir(dirname(machine.dockerFile), { recursive: true });
+    await writeFile(machine.dockerFile, JSON.stringify({ auths: { 'other.example': entry }, psFormat: 'x' }), { mode: 0o600 });
+    const env = { IBMCLOUD_API_KEY: emu.keys.user.key, PATH: await pathWith(machine.dir, []) };
+    const login = await cli(machine, [...target(), '--clients', 'docker-config'], env);
+    expect(login.code).toBe(0);
+    expect(login.stdout).toContain('clients=docker-config\n');
+    await pushAndPull(machine, machine.dockerFile, emu.host, 'ns/cli-docker-config:1');
+    const logout = await cli(machine, ['logout'], { PATH: env.PATH });
+    expect(logout.code).toBe(0);
+    expect(JSON.parse(await readFile(machine.dockerFile, 'utf8'))).toEqual({ auths: { 'other.example': entry }, psFormat: 'x' });
+  });
+
   it('reads the key from stdin with --api-key-stdin (ICR_API_KEY works too), quietly with --quiet', async () => {
     const machine = await newMachine(emu);
     const run = await cli(machine, [...target(), '--clients', 'skopeo', '--quiet', '--api-key-stdin'], {}, `${emu.keys.user.key}\n`);
@@ -113,10 +128,11 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     await writeFile(machine.containersFile, JSON.stringify({ auths: { [emu.hosts[0]!]: old } }));
     const login = await cli(machine, [...target(), '--clients', 'skopeo,docker'], { IBMCLOUD_API_KEY: emu.keys.user.key });
     expect(login.code).toBe(0);
-    // skopeo is gone for the first logout: its entry is put back to the earlier one anyway; docker's stays in.
-    const first = await cli(machine, ['logout'], { PATH: await pathWith(machine.dir, ['docker']) });
+    // docker is gone for the first logout: its login stays; skopeo's is removed and the earlier entry put back.
+    const first = await cli(machine, ['logout'], { PATH: await pathWith(machine.dir, ['skopeo']) });
     expect(first.code).toBe(1);
     expect(await readAuths(machine.containersFile)).toEqual({ [emu.hosts[0]!]: old });
+    expect(Object.keys(await readAuths(machine.dockerFile))).toEqual([emu.host]);
     const second = await cli(machine, ['logout']);
     expect(second.code).toBe(0);
     expect(await readAuths(machine.containersFile)).toEqual({ [emu.hosts[0]!]: old });
@@ -140,7 +156,9 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     expect(login.code).toBe(0);
     const logout = await cli(machine, ['logout'], { PATH: '/nonexistent' });
     expect(logout.code).toBe(1);
-    expect(logout.stderr).toContain(`warning: podman is no longer on PATH, so its login to ${emu.host} could not be removed.`);
+    expect(logout.stderr).toContain(
+      `warning: podman: could not be removed: ${machine.containersFile} still holds the login icr-login stored for ${emu.host} (podman is no longer on PATH); to remove it by hand, run \`podman logout --authfile ${machine.containersFile} ${emu.host}\``,
+    );
     // The session stays, so a later logout can finish the job.
     const again = await cli(machine, ['logout']);
     expect(again.code).toBe(0);

@@ -147,7 +147,7 @@ describe('a folder or a FIFO at the lock path', () => {
       expect(post.code).toBe(0);
       // A key of ours left in the file would be worse than a turn not taken: post writes without the lock.
       expect(errors(post.stdout, 'warning')).toEqual([
-        `::warning title=docker logout::${lock} is ${what}, not icr-login's lock file, so this logout wrote ${machine.dockerFile} without taking its turn; remove it so jobs take turns writing the file again.`,
+        `::warning title=logout::${lock} is ${what}, not icr-login's lock file, so this logout wrote ${machine.dockerFile} without taking its turn; remove it so jobs take turns writing the file again.`,
       ]);
       expect(await readAuths(machine.dockerFile)).toEqual({});
       await expectNoLeaks(emu, job, [main, post]);

@@ -34,3 +34,43 @@ export async function fakeClients(names: readonly string[], refuse: Record<strin
     calls: async (client) => (await readFile(join(dir, `${client}.calls`), 'utf8').catch(() => '')).split('\n').filter((l) => l !== ''),
   };
 }
+
+/**
+ * Fake clients that keep their logins in the credentials file, as the real ones do: docker's in
+ * $DOCKER_CONFIG/config.json, the others' in $REGISTRY_AUTH_FILE (post pins both). A client named in
+ * `idle` exits 0 from its logout and changes nothing (a broken wrapper); every call is logged.
+ */
+export async function fakeFileClients(names: readonly string[], { idle = [] }: { idle?: readonly string[] } = {}): Promise<FakeClients> {
+  const dir = await mkdtemp(join(tmpdir(), 'icr-fake-file-clients-'));
+  for (const name of names) {
+    const script = `#!${process.execPath}
+const fs = require('node:fs');
+const path = require('node:path');
+const [verb, ...rest] = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(join(dir, `${name}.calls`))}, [verb, ...rest].join(' ') + '\\n');
+const file = ${JSON.stringify(name)} === 'docker' ? path.join(process.env.DOCKER_CONFIG, 'config.json') : process.env.REGISTRY_AUTH_FILE;
+const host = rest.at(-1);
+const load = () => { try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return {}; } };
+const save = (c) => { fs.mkdirSync(path.dirname(file), { recursive: true }); fs.writeFileSync(file, JSON.stringify(c)); };
+if (verb === 'login') {
+  const secret = fs.readFileSync(0, 'utf8').trim();
+  const c = load();
+  c.auths = { ...c.auths, [host]: { auth: Buffer.from(rest[1] + ':' + secret).toString('base64') } };
+  save(c);
+  console.log('Login Succeeded');
+} else if (verb === 'logout' && !${JSON.stringify(idle.includes(name))}) {
+  const c = load();
+  if (!c.auths?.[host]) { console.error('Error: not logged into ' + host); process.exit(1); }
+  delete c.auths[host];
+  save(c);
+  console.log('Removed login credentials for ' + host);
+}
+`;
+    await writeFile(join(dir, name), script);
+    await chmod(join(dir, name), 0o755);
+  }
+  return {
+    dir,
+    calls: async (client) => (await readFile(join(dir, `${client}.calls`), 'utf8').catch(() => '')).split('\n').filter((l) => l !== ''),
+  };
+}

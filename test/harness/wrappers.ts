@@ -63,3 +63,14 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   }
   return check();
 }
+
+/** Stops, by id, the process groups a test started itself (its own, in groups of their own); quiet for those already gone. */
+export function stopGroups(pgids: number[]): void {
+  for (const pgid of pgids.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}

@@ -1,5 +1,5 @@
 // The logins themselves: every planned login, each saved for post before its client starts, each
-// writer of a file holding the file's lock, each outcome reported the moment it is known.
+// writer of a file holding the file's lock, each outcome reported and saved the moment it is known.
 import type { ProcessGroups } from '../../clients/groups.ts';
 import { describeOutcome, failed, type Outcome, type Target } from '../../clients/plan.ts';
 import { runLogins, type LoginHooks } from '../../clients/run-logins.ts';
@@ -26,7 +26,9 @@ export async function logInClients(rt: Runtime, state: StateWriter, c: LoginCont
     // Saved before the client starts, so post undoes it whatever happens next (even a killed main).
     intend: async (target) => state.login(target),
     exclusive: (target, write) => withFileLock(target.file, c.timeoutMs, write).catch((error: unknown) => failed(target, describe(error))),
-    record: (_target, outcome) => {
+    record: (target, outcome) => {
+      // How it ended, saved the moment it is known: post logs out with a client whose login succeeded.
+      state.ended(target, outcome.ok ? 'logged-in' : 'failed');
       const what = outcome.kind === 'logged-in' ? 'logged in to' : `${describeOutcome(outcome)} of`;
       if (outcome.ok) rt.info(`${outcome.client} ${what} ${outcome.host} as ${c.credential.username}.`);
       else rt.info(describeOutcome(outcome));

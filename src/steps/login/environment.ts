@@ -28,7 +28,7 @@ export async function prepareEnvironment(
 ): Promise<Environment> {
   const temp = runnerTemp(rt.env);
   const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
-  const env = clientEnv(rt.env, [settings.apiKey, credential.secret]);
+  const env = clientEnv(rt.env, [settings.apiKey, credential.secret], run);
   if (!settings.isolate) return { env: clients.some(sharesContainersAuth) ? pinnedToPodmansFile(rt, env) : env, folder };
   // docker's folder as the user has it, for its plugins and settings (not its credentials).
   const userDocker = dirname(credentialsFile('docker', platformOf(env)));

@@ -2,6 +2,7 @@
 // cannot be reached: docs/icr.md, "IAM out of reach") and finding the clients, side by side.
 import { discoverClients } from '../../clients/discover.ts';
 import type { ClientTool } from '../../clients/run.ts';
+import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
 import { assumeProfile } from '../../iam/assume.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import { tokenSecrets } from '../../iam/credential.ts';
@@ -38,7 +39,7 @@ export async function askIamAndFindClients(rt: Runtime, settings: Settings): Pro
   exchange.catch(() => {});
   let tools: ClientTool[];
   try {
-    tools = discoverClients(settings.clients, rt.env);
+    tools = discoverClients(settings.clients, rt.env, OWN_CLIENTS);
   } catch (error) {
     cancel.abort();
     throw error;

@@ -1,11 +1,12 @@
-// The logouts themselves: exactly the logins main recorded, from the files main wrote, each entry's
-// earlier credentials put back after its last logout; every problem a warning.
-import { findExecutable } from '../../clients/discover.ts';
-import { describeOutcome, type Target } from '../../clients/plan.ts';
+// The logouts themselves: exactly the logins main recorded, from the files main wrote, each read back
+// before it is reported, each entry's earlier credentials put back (and read back) after its logouts;
+// every problem a warning.
+import { clientTool } from '../../clients/discover.ts';
+import { describeOutcome, type Recorded, type Target } from '../../clients/plan.ts';
 import { runLogouts } from '../../clients/run-logouts.ts';
+import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
 import { loadEarlier } from '../../credential-files/earlier.ts';
 import { withFileLock } from '../../credential-files/lock.ts';
-import { currentHash } from '../../credential-files/ours.ts';
 import { pinnedTo } from '../../credential-files/paths.ts';
 import { runnerTemp } from '../../credential-files/run-folder.ts';
 import { secondsToMs } from '../../lib/time.ts';
@@ -13,13 +14,14 @@ import type { Runtime } from '../runtime.ts';
 import type { StepState } from '../state/step-state.ts';
 import { renderLogoutSummary } from '../summary.ts';
 import { putBack } from './put-back.ts';
+import { readBack } from './read-back.ts';
 
-/** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
+/** Counts what went wrong, and names the logins still in place that a later try could remove. */
 export async function logOut(
   rt: Runtime,
-  { logins, timeoutSeconds, earlierPath, earlierHosts, owner }: StepState,
+  { run, logins, timeoutSeconds, earlierPath, earlierHosts, owner }: StepState,
   env: NodeJS.ProcessEnv,
-): Promise<{ problems: number; outstanding: Target[] }> {
+): Promise<{ problems: number; outstanding: Recorded[] }> {
   if (logins.length === 0) {
     rt.info('Nothing to log out.');
     return { problems: 0, outstanding: [] };
@@ -36,22 +38,33 @@ export async function logOut(
   }
   const earlier = kept ?? [];
   const names = [...new Set(logins.map((l) => l.client))];
-  const paths = new Map(names.map((name) => [name, findExecutable(name, env)] as const));
+  const tools = new Map(names.map((name) => [name, clientTool(name, env, OWN_CLIENTS)] as const));
   const envFor = (t: Target): NodeJS.ProcessEnv => ({ ...env, ...pinnedTo(t.client, t.file) });
-  const { outcomes, outstanding } = await runLogouts(logins, paths, timeoutMs, {
+  // One writer of the file at a time, across every job of ours on this runner; a lock path that is
+  // no lock file is passed by with a warning, since our key must not stay behind for it.
+  const warned = new Set<string>();
+  const lock = <T>(file: string, work: () => Promise<T>): Promise<T> =>
+    withFileLock(file, timeoutMs, work, {
+      unlockedIfBlocked: (line) => {
+        if (!warned.has(file)) rt.warning(line, 'logout');
+        warned.add(file);
+      },
+    });
+  const { outcomes, putBacks, outstanding } = await runLogouts(logins, tools, timeoutMs, {
     envFor,
-    // One writer of the file at a time, across every job of ours on this runner.
-    exclusive: (t, work) => withFileLock(t.file, timeoutMs, work, { unlockedIfBlocked: (line) => rt.warning(line, `${t.client} logout`) }),
-    stillOurs: async (t) => {
-      const now = owner ? await currentHash(t, envFor(t), timeoutMs) : undefined;
-      return now === undefined || now === owner;
-    },
-    putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs),
+    exclusive: lock,
+    ...readBack({ run, owner, earlier, env, envFor, timeoutMs, before: rt.words.before }),
+    putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs, lock),
   });
   for (const o of outcomes) {
     if (o.ok) rt.info(`${o.client}: ${describeOutcome(o)} (${o.host}).`);
-    else rt.warning(describeOutcome(o), `${o.client} logout`);
+    else rt.warning(`${o.client}: ${describeOutcome(o)}`, `${o.client} logout`);
   }
-  await rt.writeSummary(renderLogoutSummary(outcomes));
-  return { problems: outcomes.filter((o) => !o.ok).length, outstanding: [...outstanding] };
+  for (const p of putBacks) {
+    if (p.problems.length === 0) rt.info(`${p.host}: earlier credentials put back (${p.file}).`);
+    for (const problem of p.problems) rt.warning(`${problem}.`, 'earlier credentials');
+  }
+  await rt.writeSummary(renderLogoutSummary(outcomes, putBacks));
+  const problems = outcomes.filter((o) => !o.ok).length + putBacks.filter((p) => p.problems.length > 0).length;
+  return { problems, outstanding: [...outstanding] };
 }

@@ -2,8 +2,8 @@
 // credentials, remove our files. Never fails the job: every problem is a warning.
 import { sep } from 'node:path';
 import { clientEnv } from '../../clients/env.ts';
-import { killGroups } from '../../clients/groups.ts';
-import type { Target } from '../../clients/plan.ts';
+import { killOurGroups, RUN_MARK } from '../../clients/groups.ts';
+import type { Recorded } from '../../clients/plan.ts';
 import { removeRecord } from '../../credential-files/ours.ts';
 import { removeQuietly } from '../../credential-files/private-files.ts';
 import { INPUT } from '../../inputs/settings.ts';
@@ -16,7 +16,7 @@ export interface LogoutResult {
   /** Everything was logged out (or left in place by logout: false). */
   readonly ok: boolean;
   /** Logins still in place that a later try could remove: failed, and not overwritten by earlier credentials. */
-  readonly outstanding: readonly Target[];
+  readonly outstanding: readonly Recorded[];
 }
 
 /** The phases of post, in order: trust, stop, log out (with put-back), clean up. */
@@ -24,8 +24,12 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
   // 1. What of main's state post may act on.
   const state = await trustedState(rt);
   const { isolation, logins, folder } = state;
-  // 2. A client main could not stop (main was killed) must not write after the logout.
-  await killGroups(state.groups);
+  // 2. A client main could not stop (main was killed) must not write after the logout; a group that
+  // is not provably main's any more (its id taken by another process) is left alone.
+  const { killed, spared } = await killOurGroups(state.groups, state.run);
+  if (killed.length > 0) rt.debug(`Stopped the process groups ${killed.join(', ')} of clients the login left running.`);
+  if (spared.length > 0)
+    rt.debug(`Left alone the process groups ${spared.join(', ')}: no process in them carries the login's ${RUN_MARK}.`);
   try {
     if (!state.logout) {
       rt.info('Input logout is false: leaving the clients logged in.');

@@ -1,6 +1,6 @@
 // Main's side of the state (step-state.ts has its shape and names): each part saved the moment it
 // exists, never a secret.
-import type { Target } from '../../clients/plan.ts';
+import type { LoginEnd, Target } from '../../clients/plan.ts';
 import type { Isolation } from '../../credential-files/isolation.ts';
 import { NAME, type StateStore, type StepState } from './step-state.ts';
 
@@ -9,8 +9,9 @@ const loginKey = (t: Target): string => `${t.client}\n${t.file}\n${t.host}`;
 /** Saves each part of the state the moment it exists; never a secret. `begin` comes first. */
 export function stateWriter(store: StateStore) {
   let run = '';
-  const logins = new Set<string>();
+  const logins = new Map<string, number>();
   let groups = 0;
+  let ends = 0;
   return {
     begin(id: string): void {
       run = id;
@@ -35,7 +36,12 @@ export function stateWriter(store: StateStore) {
       const key = loginKey({ client, host, file });
       if (logins.has(key)) return;
       store.saveState(NAME.login(logins.size), JSON.stringify({ run, client, host, file }));
-      logins.add(key);
+      logins.set(key, logins.size);
+    },
+    /** How a saved login ended, the moment main knows: `run:N:logged-in` or `run:N:failed` for login N. */
+    ended(target: Target, how: Exclude<LoginEnd, undefined>): void {
+      const n = logins.get(loginKey(target));
+      if (n !== undefined) store.saveState(NAME.ended(ends++), `${run}:${n}:${how}`);
     },
     /** A client's process group, saved as it starts. */
     group(pgid: number): void {
@@ -56,10 +62,14 @@ export function encodeState(state: StepState): Record<string, string> {
   const writer = stateWriter({ saveState: (name, value) => (saved[name] = value), getState: () => '' });
   writer.begin(state.run);
   writer.settings(state.logout, state.timeoutSeconds);
-  for (const login of state.logins) writer.login(login);
+  for (const login of state.logins) {
+    writer.login(login);
+    if (login.ended) writer.ended(login, login.ended);
+  }
   if (state.isolation) writer.isolation(state.isolation);
   if (state.earlierPath) writer.earlier(state.earlierPath, state.earlierHosts);
   if (state.owner) writer.owner(state.owner);
   for (const pgid of state.groups) writer.group(pgid);
+  if (state.stopped) writer.stopped();
   return saved;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeOutcome, done, failed, plan, sharedWith } from '../../../src/clients/plan.ts';
+import { confirmed, describeOutcome, done, failed, leftInPlace, loggedOut, notRemoved, plan } from '../../../src/clients/plan.ts';
 import { runGrouped } from '../../../src/clients/schedule.ts';
 import { groupBy } from '../../../src/lib/collections.ts';
 
@@ -43,14 +43,21 @@ describe('outcomes', () => {
   const at = { client: 'podman' as const, host: 'us.icr.io' };
   it.each([
     [done(at, 'logged-in'), 'logged in'],
-    [sharedWith(at, 'confirmed', 'skopeo'), "sees skopeo's login"],
-    [done(at, 'logged-out'), 'logged out'],
-    [done(at, 'already-logged-out'), 'already logged out'],
-    [sharedWith(at, 'removed-with', 'skopeo'), 'logged out with skopeo'],
-    [done(at, 'left-in-place'), 'left in place: no longer this job’s login'],
-    [done(at, 'put-back'), 'earlier credentials put back'],
+    [confirmed(at, 'skopeo'), "sees skopeo's login"],
     [failed(at, 'podman login to us.icr.io failed: denied'), 'podman login to us.icr.io failed: denied.'],
     [failed(at, 'podman did not finish within 2 s.'), 'podman did not finish within 2 s.'],
+    // A logout ends in exactly one of four ways, the same words in the log and the summary.
+    [loggedOut(at), 'logged out'],
+    [loggedOut(at, 'skopeo'), 'logged out with skopeo'],
+    [done(at, 'never-logged-in'), 'never logged in'],
+    [
+      leftInPlace(at, "another icr-login job's login (run 1a2b3c4d, pid 42)"),
+      "left in place: another icr-login job's login (run 1a2b3c4d, pid 42)",
+    ],
+    [
+      notRemoved(at, '/a.json still holds the login icr-login stored for us.icr.io', 'run `podman logout --authfile /a.json us.icr.io`'),
+      'could not be removed: /a.json still holds the login icr-login stored for us.icr.io; to remove it by hand, run `podman logout --authfile /a.json us.icr.io`.',
+    ],
   ])('%j reads %s', (outcome, words) => {
     expect(describeOutcome(outcome)).toBe(words);
   });

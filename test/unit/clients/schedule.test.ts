@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeOutcome, done, failed, sharedWith } from '../../../src/clients/plan.ts';
+import { confirmed, describeOutcome, done, failed } from '../../../src/clients/plan.ts';
 import { writeThenConfirm } from '../../../src/clients/schedule.ts';
 
 describe('one credentials file: write, then confirm', () => {
@@ -34,7 +34,7 @@ describe('one credentials file: write, then confirm', () => {
           events.push(`confirm ${t.client} ${t.host}`);
           await tick();
         }
-        return sharedWith(t, 'confirmed', writer);
+        return confirmed(t, writer);
       },
     );
     expect(events.filter((e) => e.startsWith('write'))).toEqual(['write podman a', 'write podman b']);
@@ -65,7 +65,7 @@ describe('one credentials file: write, then confirm', () => {
       },
       async (t, _writer, check) => {
         if (check) checks.push(`${t.client} ${t.host}`);
-        return t.client === 'skopeo' ? undefined : sharedWith(t, 'confirmed', 'podman');
+        return t.client === 'skopeo' ? undefined : confirmed(t, 'podman');
       },
     );
     expect(writes).toEqual(['podman a', 'podman b', 'buildah b', 'skopeo a', 'skopeo b']);

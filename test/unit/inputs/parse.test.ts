@@ -54,6 +54,7 @@ describe('clients', () => {
     ['docker', ['docker']],
     ['podman, buildah\nskopeo', ['podman', 'buildah', 'skopeo']],
     ['docker docker', ['docker']],
+    ['docker-config, podman', ['docker-config', 'podman']],
   ])('%j is %j', (input, expected) => {
     expect(parseClients(input)).toEqual(expected);
   });
@@ -62,6 +63,11 @@ describe('clients', () => {
   });
   it('rejects auto mixed with names', () => {
     expect(() => parseClients('auto, docker')).toThrow(/either auto or a list/);
+  });
+  it('rejects docker with docker-config: both write docker’s config.json', () => {
+    expect(() => parseClients('docker-config docker')).toThrow(
+      /^Input clients names docker and docker-config, which both write docker's config.json; /,
+    );
   });
 });
 

@@ -154,8 +154,8 @@ describe('loginStep', () => {
     });
     const file = join(home, '.docker', 'config.json');
     expect(readState(rt).logins).toEqual([
-      { client: 'docker', host: 'us.icr.io', file },
-      { client: 'docker', host: 'de.icr.io', file },
+      { client: 'docker', host: 'us.icr.io', file, ended: 'logged-in' },
+      { client: 'docker', host: 'de.icr.io', file, ended: 'logged-in' },
     ]);
     expect(rt.infos).toContain('docker logged in to de.icr.io as iamapikey.');
     expect(rt.summaries).toHaveLength(1);
@@ -174,8 +174,11 @@ describe('loginStep', () => {
     expect(rt.failures[0]!.title).toBe('docker login');
     expect(rt.outputs['registries']).toBe('us.icr.io');
     expect(rt.outputs['clients']).toBe('docker');
-    // Each login is recorded before its client starts, so post also undoes the one that failed (harmlessly).
-    expect(readState(rt).logins.map((l) => l.host)).toEqual(['us.icr.io', 'de.icr.io']);
+    // Each login is recorded before its client starts, and how it ended the moment that is known.
+    expect(readState(rt).logins.map((l) => [l.host, l.ended])).toEqual([
+      ['us.icr.io', 'logged-in'],
+      ['de.icr.io', 'failed'],
+    ]);
     expect(rt.summaries[0]).toContain('| `us.icr.io` | ✅ logged in |');
     expect(rt.summaries[0]).toContain('| `de.icr.io` | ❌ docker login to de.icr.io failed');
   });

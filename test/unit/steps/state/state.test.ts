@@ -20,8 +20,18 @@ describe('state main hands post', () => {
       earlierHosts: ['us.icr.io', 'de.icr.io'],
       owner: 'a'.repeat(64),
       groups: [4242, 4343],
+      stopped: false,
     };
     expect(readState(store(encodeState(state)))).toEqual(state);
+    const ended = {
+      ...state,
+      logins: [
+        { ...login, ended: 'logged-in' as const },
+        { ...login, host: 'de.icr.io', ended: 'failed' as const },
+      ],
+      stopped: true,
+    };
+    expect(readState(store(encodeState(ended)))).toEqual({ ...ended, groups: [] });
     expect(leavesWork(state)).toBe(true);
   });
 
@@ -66,6 +76,34 @@ describe('state main hands post', () => {
     expect(readState(store({ ...saved, stopped: RUN })).groups).toEqual([]);
   });
 
+  it('reads how each login ended only from records of this run about a login it saved; success wins', () => {
+    const saved: Record<string, string> = {};
+    const writer = stateWriter({ saveState: (n, v) => (saved[n] = v), getState: () => '' });
+    writer.begin(RUN);
+    const de = { ...login, host: 'de.icr.io' };
+    const jp = { ...login, host: 'jp.icr.io' };
+    for (const l of [login, de, jp]) writer.login(l);
+    writer.ended(login, 'logged-in');
+    writer.ended(de, 'failed');
+    // A login never saved has no outcome to record.
+    writer.ended({ ...login, host: 'never.example' }, 'failed');
+    expect(saved).toMatchObject({ ended_0: `${RUN}:0:logged-in`, ended_1: `${RUN}:1:failed` });
+    expect(saved['ended_2']).toBeUndefined();
+    const ended = (extra: Record<string, string>) => readState(store({ ...saved, ...extra })).logins.map((l) => l.ended);
+    expect(ended({})).toEqual(['logged-in', 'failed', undefined]);
+    // Another run's record, a malformed one, one about no saved login: each says nothing.
+    expect(
+      ended({ ended_2: `someone-elses-run:2:failed`, ended_3: `${RUN}:2:maybe`, ended_4: `${RUN}:9:failed`, ended_5: `${RUN}:2` }),
+    ).toEqual(['logged-in', 'failed', undefined]);
+    // A record of failure after one of success does not hide a login that may be there.
+    expect(ended({ ended_2: `${RUN}:0:failed`, ended_3: `${RUN}:1:logged-in` })).toEqual(['logged-in', 'logged-in', undefined]);
+    // A corrupt record of a login leaves the logins after it where they were.
+    expect(readState(store({ ...saved, login_1: 'junk' })).logins.map((l) => [l.host, l.ended])).toEqual([
+      ['us.icr.io', 'logged-in'],
+      ['jp.icr.io', undefined],
+    ]);
+  });
+
   it('ignores junk in every field', () => {
     const state = readState(
       store({
@@ -76,6 +114,8 @@ describe('state main hands post', () => {
         timeout: 'soon',
         logout: 'maybe',
         owner: 'not-a-hash',
+        ended_0: '{"run": 1}',
+        stopped: 'yes',
       }),
     );
     expect(state).toEqual({ ...EMPTY_STATE, run: RUN });

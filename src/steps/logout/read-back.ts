@@ -1,0 +1,47 @@
+// Post's eyes on an entry: what it holds now (credential-files/held.ts reads it), judged against this
+// run's login, and named when it is another's: the credentials it had before, another job's login.
+import { placeName, type Held, type Way } from '../../clients/held.ts';
+import { entryKey, type Target } from '../../clients/plan.ts';
+import type { Earlier } from '../../credential-files/earlier.ts';
+import { eraseFromHelper, readEntry } from '../../credential-files/held.ts';
+import { entryHash, otherRuns } from '../../credential-files/ours.ts';
+
+export interface ReadBackContext {
+  readonly run: string;
+  /** The hash of the pair this run stored (ours.ts), when main saved it. */
+  readonly owner: string | undefined;
+  readonly earlier: readonly Earlier[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly envFor: (t: Target) => NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  /** What earlier credentials were had before: "this job". */
+  readonly before: string;
+}
+
+export function readBack(c: ReadBackContext): { read(t: Target): Promise<Held>; erase(t: Target, held: Held): Way | undefined } {
+  let runs: ReturnType<typeof otherRuns> | undefined;
+  const whose = async (t: Target, hash: string | undefined): Promise<string> => {
+    if (hash === undefined) return 'a login no icr-login run on this machine made';
+    if (c.earlier.some((e) => entryKey(e) === entryKey(t) && entryHash(e.entry, e.helper?.secret) === hash)) {
+      return `the credentials it had before ${c.before}`;
+    }
+    runs ??= otherRuns(c.env, c.run).catch(() => []);
+    const other = (await runs).find((r) => r.hash === hash);
+    if (!other) return 'a login no icr-login run on this machine made';
+    return `another icr-login job's login (run ${other.run.slice(0, 8)}, pid ${other.pid}${other.live ? '' : ', ended'})`;
+  };
+  return {
+    read: async (t) => {
+      const r = await readEntry(t, c.envFor(t), c.timeoutMs);
+      if (r.state !== 'held') return r.state === 'none' ? { is: 'none', place: r.place } : { is: 'unreadable', place: r.place, why: r.why };
+      // Without main's record of the pair it stored, any login there may be this run's.
+      const ours = c.owner === undefined ? r.hash !== undefined : r.hash === c.owner;
+      return ours ? { is: 'ours', place: r.place } : { is: 'other', place: r.place, whose: await whose(t, r.hash) };
+    },
+    erase: (t, held) => {
+      const erase = eraseFromHelper(held.place, t.host, c.envFor(t), c.timeoutMs);
+      const name = `${placeName(held.place)} erase`;
+      return erase && { name, by: name, run: erase };
+    },
+  };
+}
