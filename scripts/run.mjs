@@ -103,8 +103,11 @@ const vitest = (args, env = {}) =>
     cwd: root,
     env: { ...process.env, ICR_LOGIN_COUNT_FILE: countFile, ...env },
   }).status ?? 1;
-const statuses = [vitest(process.argv.slice(3))];
-if (process.argv.length === 3) {
+// A full run: the unit project with coverage (its thresholds in test/coverage-thresholds.ts fail the run),
+// then the e2e project; with arguments, vitest runs what they name.
+const full = process.argv.length === 3;
+const statuses = full ? [vitest(['--project', 'unit', '--coverage']), vitest(['--project', 'e2e'])] : [vitest(process.argv.slice(3))];
+if (full) {
   const node22 = nodeFromNpm(22, 'the CLI is tested on Node 22 too');
   say(`the CLI's tests again, dist/cli.js on Node ${execFileSync(node22, ['--version'], { encoding: 'utf8' }).trim()}`);
   statuses.push(vitest(['test/e2e/cli.test.ts'], { ICR_LOGIN_CLI_NODE: node22 }));
