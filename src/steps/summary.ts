@@ -1,6 +1,7 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
+import type { IdentityKind } from '../inputs/identity.ts';
 import type { AccessReport } from '../access/check.ts';
 import { renderAccess } from '../access/summary.ts';
 
@@ -9,6 +10,8 @@ export interface Report {
   readonly clients: readonly ClientName[];
   readonly outcomes: readonly Outcome[];
   readonly authType: AuthType;
+  /** How the login proved who it is; absent or api-key: an API key. */
+  readonly identity?: IdentityKind;
   readonly username: string;
   readonly accountId: string | undefined;
   readonly expiresAt: string | undefined;
@@ -58,6 +61,7 @@ export function renderSummary(r: Report): string {
   lines.push(
     `| | |`,
     `|---|---|`,
+    ...(r.identity && r.identity !== 'api-key' ? [`| identity | \`${r.identity}\` (no key: a trusted profile's IAM token) |`] : []),
     `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
     `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
     `| credentials expire | ${expiry} |`,
