@@ -51,14 +51,15 @@ function num(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-function describeBody(body: string, contentType: string): string {
+function describeBody(body: string, contentType: string, service: string): string {
   if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body))
-    return 'an HTML page (a proxy or captive portal answering instead of IAM?)';
+    return `an HTML page (a proxy or captive portal answering instead of ${service}?)`;
   if (body.trim() === '') return 'an empty body';
   return 'a body that is not IAM JSON';
 }
 
-export function readIamAnswer(status: number, contentType: string, body: string, now: number = Date.now()): IamAnswer {
+/** `service` names who should have answered, for a body that is not theirs. */
+export function readIamAnswer(status: number, contentType: string, body: string, now: number = Date.now(), service = 'IAM'): IamAnswer {
   const json = parseJsonObject(body);
   if (status >= 200 && status < 300) {
     const accessToken = json?.['access_token'];
@@ -68,7 +69,7 @@ export function readIamAnswer(status: number, contentType: string, body: string,
         status,
         kind: 'broken',
         code: undefined,
-        detail: json ? 'JSON without an access_token' : describeBody(body, contentType),
+        detail: json ? 'JSON without an access_token' : describeBody(body, contentType, service),
       };
     }
     const claims = jwtClaims(accessToken);
@@ -100,7 +101,7 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     status,
     kind,
     code: error?.code,
-    detail: error?.message ?? describeBody(body, contentType),
+    detail: error?.message ?? describeBody(body, contentType, service),
     ...(details ? { details } : {}),
   };
 }

@@ -22,7 +22,7 @@ export type MetadataAnswer =
 export function readMetadataAnswer(status: number, contentType: string, body: string): MetadataAnswer {
   if (status === 404) return { ok: false, missing: true };
   // Any 2xx with an access_token is success (IBM's SDKs check only the status class).
-  return readIamAnswer(status, contentType, body);
+  return readIamAnswer(status, contentType, body, Date.now(), 'the metadata service');
 }
 
 /** The body of the IAM-token request: the profile by ID or CRN, or none for the instance's default profile. */

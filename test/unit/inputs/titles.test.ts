@@ -44,6 +44,14 @@ describe('annotation titles', () => {
     [{ 'api-key': '{"apikey": 1' }, 'api-key'],
     [{ 'api-key': '{"name": "k"}' }, 'api-key'],
     [{ 'api-key': '' }, 'api-key'],
+    [{ identity: 'vm' }, 'identity'],
+    [{ identity: 'vpc' }, 'api-key'],
+    [{ identity: 'vpc', 'api-key': '', 'auth-type': 'refresh' }, 'auth-type'],
+    [{ identity: 'vpc', 'api-key': '', 'metadata-endpoint': 'http://example.com' }, 'metadata-endpoint'],
+    [{ identity: 'vpc', 'api-key': '', 'trusted-profile': 'a-name' }, 'trusted-profile'],
+    [{ identity: 'container', 'api-key': '' }, 'trusted-profile'],
+    [{ identity: 'container', 'api-key': '', 'trusted-profile': 'p', 'cr-token-file': 'a\u0001' }, 'cr-token-file'],
+    [{ 'cr-token-file': '/t' }, 'cr-token-file'],
   ])('%j is titled %s', (inputs, title) => {
     expect(titleOf(inputs)).toBe(title);
   });
