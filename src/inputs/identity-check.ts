@@ -27,17 +27,17 @@ const ONLY_WITH = [
   ['cr-token-file', 'crTokenFile', 'container'],
 ] as const;
 
-/** A collector of one-line mistakes; the first names the annotation's title. */
+/** A collector of one-line mistakes. */
 function mistakes(): {
   note: (line: string, input: string | undefined) => void;
   attempt: <T>(parse: () => T) => T | undefined;
   done: () => UserError | undefined;
 } {
   const lines: string[] = [];
-  let title: string | undefined;
+  const titles = new Set<string | undefined>();
   const note = (line: string, input: string | undefined): void => {
     lines.push(line);
-    title ??= input;
+    titles.add(input);
   };
   return {
     note,
@@ -50,7 +50,8 @@ function mistakes(): {
         return undefined;
       }
     },
-    done: () => (lines.length > 0 ? new UserError(lines, title) : undefined),
+    // One title for every line: the input's own, or identity where several inputs went wrong together.
+    done: () => (lines.length > 0 ? new UserError(lines, titles.size === 1 ? [...titles][0] : 'identity') : undefined),
   };
 }
 

@@ -140,7 +140,7 @@ describe('the inputs together', () => {
       "An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key (input api-key, or --api-key-stdin for the CLI), or use identity api-key.",
       'auth-type refresh does not work with identity vpc: its IAM token comes without a refresh token, so the clients get the token itself (what apikey and bearer both mean here); remove auth-type.',
     ]);
-    expect(error?.title).toBe('api-key');
+    expect(error?.title).toBe('identity');
     expect(masked).toContain(KEY);
     expect(error?.lines.join(' ')).not.toContain(KEY);
   });
@@ -164,7 +164,7 @@ describe('the inputs together', () => {
       'Input metadata-endpoint works only with identity vpc; remove it, or set identity vpc.',
       'Input trusted-profile "Profile-x" is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).',
     ]);
-    expect(both?.title).toBe('metadata-endpoint');
+    expect(both?.title).toBe('identity');
   });
 
   it('container needs a trusted profile', () => {
