@@ -145,6 +145,26 @@ describe('identity vpc', () => {
     await expectNoLeaks(emu, job, [main, await job.post(main)]);
   });
 
+  it('checks images with the profile’s token: push allowed where its policy says, denied elsewhere', async () => {
+    const team = emu.addProfile({ name: 'team-a-pusher', policies: [{ role: 'Writer', region: 'us-south', namespace: 'team-a' }] });
+    for (const ns of ['team-a', 'team-b']) emu.addNamespace('us-south', ns);
+    const vsi = await emu.addInstance({ defaultProfile: team });
+    const job = await newJob(await newMachine(emu));
+    const main = await job.main(
+      keyless({
+        identity: 'vpc',
+        'metadata-endpoint': vsi.metadataUrl,
+        registry: emu.hostOf('us-south'),
+        clients: 'skopeo',
+        images: 'team-a/app team-b/app',
+      }),
+    );
+    expect(main.code).toBe(1);
+    expect(main.outputs['images']).toBe(`${emu.hostOf('us-south')}/team-a/app`);
+    expect(main.stdout).toMatch(/::error title=images::Push to [^ ]+\/team-b\/app was denied/);
+    await expectNoLeaks(emu, job, [main, await job.post(main)]);
+  });
+
   it('rides out a metadata service that answers 503 once, as the IAM exchange would', async () => {
     const vsi = await emu.addInstance({ defaultProfile: pusher });
     const job = await newJob(await newMachine(emu), { RUNNER_DEBUG: '1' });
