@@ -1,13 +1,13 @@
 // Every way a keyless login fails (issue 18): one line each, before any client runs, no stack trace,
 // no token anywhere, and post has nothing to log out.
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CR_TOKEN_REFUSALS, crRule, startEmulator, type ClusterRecord, type Emulator, type ProfileRecord } from '../emulator/index.ts';
+import { CR_TOKEN_REFUSALS, startEmulator, type ClusterRecord, type Emulator, type ProfileRecord } from '../emulator/index.ts';
 import { Job, type StepRun } from '../harness/runner.ts';
 import { expectNoLeaks, newJob, newMachine, readAuths, type Machine } from './checks.ts';
+import { ciRunner } from './compute.ts';
 
 /** Where IBM's SDKs look for a pod's token, in their order (the unit tests hold src/ to the same list). */
 const DEFAULT_TOKEN_FILES = [
@@ -19,17 +19,11 @@ const DEFAULT_TOKEN_FILES = [
 let emu: Emulator;
 let cluster: ClusterRecord;
 let profile: ProfileRecord;
+let tokenFile: (text: string) => Promise<string>;
 let dir = '';
 beforeAll(async () => {
   emu = await startEmulator({ registry: false });
-  cluster = emu.addCluster();
-  profile = emu.addProfile({
-    name: 'ci-runner',
-    policies: [{ role: 'Writer', namespace: 'ns' }],
-    computeResources: [crRule('IKS_SA', { service_instance: cluster.id, namespace: 'ci', name: 'runner' })],
-  });
-  dir = await mkdtemp(join(tmpdir(), 'icr-identity-fail-'));
-  await chmod(dir, 0o755);
+  ({ cluster, profile, tokenFile, dir } = await ciRunner(emu));
 });
 afterAll(() => emu?.stop());
 
@@ -62,13 +56,6 @@ async function failsWith(
   expect(post.stdout).toContain('Nothing to log out.');
   await expectNoLeaks(emu, job, [main, post]);
   return main;
-}
-
-let files = 0;
-async function tokenFile(text: string): Promise<string> {
-  const path = join(dir, `token-${++files}`);
-  await writeFile(path, text);
-  return path;
 }
 
 describe('inputs, refused before any request', () => {

@@ -1,43 +1,35 @@
 // No key at all (issue 18): a VPC virtual server's metadata service, and a pod's compute-resource token
 // at IAM, each log every real client in as iambearer with a trusted profile's IAM token; what each
 // client stored pushes and pulls a real image; post logs it out; no token leaks anywhere.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crRule, startEmulator, type ClusterRecord, type Emulator, type ProfileRecord } from '../emulator/index.ts';
+import { startEmulator, type ClusterRecord, type Emulator, type ProfileRecord } from '../emulator/index.ts';
 import { runClient } from '../emulator/run-client.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
 import { expectNoLeaks, expectPushRefused, newJob, newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';
+import { ciRunner } from './compute.ts';
 
 const CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 
 let emu: Emulator;
 let pusher: ProfileRecord;
 let cluster: ClusterRecord;
-let dir = '';
+let tokenFile: (text: string) => Promise<string>;
 beforeAll(async () => {
   emu = await startEmulator({ regions: ['us-south', 'eu-de'] });
-  cluster = emu.addCluster();
-  pusher = emu.addProfile({
-    name: 'ci-runner',
-    policies: [{ role: 'Writer', namespace: 'ns' }],
-    computeResources: [crRule('IKS_SA', { service_instance: cluster.id, namespace: 'ci', name: 'runner' })],
-  });
-  dir = await mkdtemp(join(tmpdir(), 'icr-identity-'));
+  ({ cluster, profile: pusher, tokenFile } = await ciRunner(emu));
 });
 afterAll(() => emu?.stop());
 
 /** The inputs of a keyless login against the emulator: no api-key at all. */
 const keyless = (inputs: Record<string, string>): Record<string, string> => ({ registry: emu.hosts.join(','), ...inputs });
 
-let files = 0;
 /** A pod's projected service-account token, written where a kubelet would put it. */
-async function podToken(options: { namespace?: string; name?: string } = {}): Promise<string> {
-  const path = join(dir, `sa-token-${++files}`);
-  await writeFile(path, cluster.serviceAccountToken({ namespace: options.namespace ?? 'ci', name: options.name ?? 'runner' }));
-  return path;
+let lastToken = '';
+async function podToken(): Promise<string> {
+  lastToken = await tokenFile(cluster.serviceAccountToken({ namespace: 'ci', name: 'runner' }));
+  return lastToken;
 }
 
 const usernameIn = (entry: unknown): string =>
@@ -87,7 +79,7 @@ describe.each(['vpc', 'container'] as const)('identity %s', (path) => {
     expect(main.stdout).toContain(
       path === 'vpc'
         ? `The metadata service gave this virtual server an IAM token for the instance's default trusted profile of account ${pusher.accountId} (API 2022-03-01).`
-        : `IAM accepted the compute-resource token from ${join(dir, `sa-token-${files}`)} as trusted profile ${pusher.id} of account ${pusher.accountId}.`,
+        : `IAM accepted the compute-resource token from ${lastToken} as trusted profile ${pusher.id} of account ${pusher.accountId}.`,
     );
     expect(main.summary).toContain(`| identity | \`${path}\` (no key: a trusted profile's IAM token) |`);
     expect(main.summary).toContain('| auth type | `bearer` (username `iambearer`) |');
