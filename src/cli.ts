@@ -19,7 +19,8 @@ async function main(): Promise<number> {
   const env = process.env;
   if (cmd.command === 'logout') return logout(env, cmd.quiet);
   const inputs = { ...cmd.inputs };
-  inputs[INPUT.apiKey] = cmd.apiKeyStdin ? await readStdin() : env['IBMCLOUD_API_KEY'] || env['ICR_API_KEY'] || '';
+  const envKey = cmd.keyFromEnv ? env['IBMCLOUD_API_KEY'] || env['ICR_API_KEY'] : '';
+  inputs[INPUT.apiKey] = cmd.apiKeyStdin ? await readStdin() : envKey || '';
   return login(inputs, env, cmd.quiet);
 }
 

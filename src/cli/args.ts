@@ -9,6 +9,7 @@ export const USAGE = `Usage: icr-login [login] [options]
 Logs docker, podman, buildah and skopeo (or docker's config.json, without docker) into IBM Cloud
 Container Registry, and out again.
 The API key comes from IBMCLOUD_API_KEY (or ICR_API_KEY), or from stdin with --api-key-stdin; never from argv.
+On IBM Cloud compute, --identity vpc or container logs in with no key at all (the key variables are then not read).
 
 Options (each matches the GitHub Action input of the same name):
   --region LIST             ICR regions, e.g. us-south,eu-de (default: us-south, unless --registry
@@ -18,7 +19,11 @@ Options (each matches the GitHub Action input of the same name):
   --clients LIST, --client  docker, podman, buildah, skopeo, docker-config, or auto (default: auto:
                             every one on PATH, and docker-config where docker is not)
   --auth-type TYPE          apikey | bearer | refresh (default: apikey)
-  --trusted-profile ID      log in as this trusted profile (auth-type apikey)
+  --identity KIND           api-key | vpc (a VPC virtual server) | container (a pod) (default: api-key)
+  --trusted-profile ID      log in as this trusted profile: an ID (api-key, with auth-type apikey),
+                            an ID or CRN (vpc; default: the instance's), or an ID, CRN or name (container)
+  --metadata-endpoint URL   the VPC metadata service (vpc; default: http://169.254.169.254)
+  --cr-token-file PATH      the compute-resource token (container; default: the first of the SDKs' paths)
   --iam-endpoint URL        IAM base URL (default: https://iam.cloud.ibm.com)
   --isolate                 keep credentials in files of their own; prints DOCKER_CONFIG and REGISTRY_AUTH_FILE
   --logout BOOL             false: icr-login logout leaves this login in place (default: true)
@@ -41,6 +46,8 @@ export interface CliCommand {
   /** Action input name → value, as the runner would pass them. */
   readonly inputs: Record<string, string>;
   readonly apiKeyStdin: boolean;
+  /** Whether the key variables are read: not with a compute identity, which uses no key (a stray one is ambient, not meant). */
+  readonly keyFromEnv: boolean;
   readonly quiet: boolean;
 }
 
@@ -52,6 +59,9 @@ const OPTIONS = {
   client: { type: 'string', multiple: true },
   'auth-type': { type: 'string' },
   'trusted-profile': { type: 'string' },
+  identity: { type: 'string' },
+  'metadata-endpoint': { type: 'string' },
+  'cr-token-file': { type: 'string' },
   'iam-endpoint': { type: 'string' },
   isolate: { type: 'boolean' },
   logout: { type: 'string' },
@@ -102,6 +112,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   set(INPUT.clients, clients.length > 0 ? clients : undefined);
   set(INPUT.authType, values['auth-type']);
   set(INPUT.trustedProfile, values['trusted-profile']);
+  set(INPUT.identity, values.identity);
+  set(INPUT.metadataEndpoint, values['metadata-endpoint']);
+  set(INPUT.crTokenFile, values['cr-token-file']);
   set(INPUT.iamEndpoint, values['iam-endpoint']);
   set(INPUT.isolate, values.isolate);
   set(INPUT.logout, values.logout);
@@ -113,5 +126,6 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command === 'logout' && Object.keys(inputs).length > 0) {
     throw new UserError('icr-login logout takes no login options: it logs out what the last login recorded.');
   }
-  return { command, inputs, apiKeyStdin: values['api-key-stdin'] ?? false, quiet: values.quiet ?? false };
+  const keyFromEnv = ['', 'api-key'].includes((values.identity ?? '').trim().toLowerCase());
+  return { command, inputs, apiKeyStdin: values['api-key-stdin'] ?? false, keyFromEnv, quiet: values.quiet ?? false };
 }

@@ -27,6 +27,8 @@ export interface Network {
 export interface RequestOptions extends Network {
   readonly headers: Record<string, string>;
   readonly body?: string;
+  /** Never through a proxy, whatever the env says: a service of the machine's own link (a VPC metadata service). */
+  readonly direct?: boolean;
 }
 
 /** An answer larger than MAX_ANSWER_BYTES. A UserError: the next try would be as large. */
@@ -42,9 +44,9 @@ export class AnswerTooLarge extends UserError {
 // sockets of an agent do not keep the process alive.
 const agents = new Map<string, Agent>();
 
-async function agentFor(url: URL, env: Env): Promise<Agent> {
+async function agentFor(url: URL, env: Env, direct: boolean): Promise<Agent> {
   const https = url.protocol === 'https:';
-  const proxy = proxyFor(url, env);
+  const proxy = direct ? undefined : proxyFor(url, env);
   if (proxy && !nodeReachesProxies(process.versions.node)) {
     throw new UserError(
       `Node ${process.versions.node} cannot reach a proxy on its own; run icr-login on Node 22.21 or later (24.5 or later on Node 24), or unset ${https ? 'HTTPS_PROXY and ' : ''}HTTP_PROXY.`,
@@ -83,7 +85,7 @@ async function readCapped(host: string, res: IncomingMessage, stop: () => void):
 
 export async function httpRequest(method: string, url: string, options: RequestOptions): Promise<HttpAnswer> {
   const target = new URL(url);
-  const agent = await agentFor(target, options.env);
+  const agent = await agentFor(target, options.env, options.direct ?? false);
   const { request: send } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
   const length = options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) };
   const { req, res } = await new Promise<{ req: ReturnType<typeof send>; res: IncomingMessage }>((resolve, reject) => {

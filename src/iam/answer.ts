@@ -27,6 +27,8 @@ export interface IamFailure {
   readonly code: string | undefined;
   /** IAM's error message, or what the body was instead. */
   readonly detail: string;
+  /** IAM's errorDetails, one line; never printed for a grant that sends a key (they may name it). */
+  readonly details?: string;
 }
 
 export type IamAnswer = { readonly ok: true; readonly tokens: IamTokens } | IamFailure;
@@ -49,14 +51,15 @@ function num(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-function describeBody(body: string, contentType: string): string {
+function describeBody(body: string, contentType: string, service: string): string {
   if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body))
-    return 'an HTML page (a proxy or captive portal answering instead of IAM?)';
+    return `an HTML page (a proxy or captive portal answering instead of ${service}?)`;
   if (body.trim() === '') return 'an empty body';
   return 'a body that is not IAM JSON';
 }
 
-export function readIamAnswer(status: number, contentType: string, body: string, now: number = Date.now()): IamAnswer {
+/** `service` names who should have answered, for a body that is not theirs. */
+export function readIamAnswer(status: number, contentType: string, body: string, now: number = Date.now(), service = 'IAM'): IamAnswer {
   const json = parseJsonObject(body);
   if (status >= 200 && status < 300) {
     const accessToken = json?.['access_token'];
@@ -66,12 +69,14 @@ export function readIamAnswer(status: number, contentType: string, body: string,
         status,
         kind: 'broken',
         code: undefined,
-        detail: json ? 'JSON without an access_token' : describeBody(body, contentType),
+        detail: json ? 'JSON without an access_token' : describeBody(body, contentType, service),
       };
     }
     const claims = jwtClaims(accessToken);
     const expiresIn = num(json['expires_in']) ?? 3600;
-    const expiration = num(json['expiration']) ?? num(claims?.['exp']) ?? Math.floor(msToSeconds(now)) + expiresIn;
+    // IAM says `expiration` (unix seconds); the VPC metadata service says `expires_at` (ISO 8601).
+    const expiration =
+      num(json['expiration']) ?? isoSeconds(json['expires_at']) ?? num(claims?.['exp']) ?? Math.floor(msToSeconds(now)) + expiresIn;
     const refresh = json['refresh_token'];
     const refreshToken = typeof refresh === 'string' && refresh !== '' && refresh !== 'not_supported' ? refresh : undefined;
     return {
@@ -90,15 +95,31 @@ export function readIamAnswer(status: number, contentType: string, body: string,
   const error = iamError(json);
   const kind: IamFailureKind =
     error && (status === 400 || status === 401 || status === 403) ? 'refused' : isRetryableStatus(status) ? 'retry' : 'broken';
-  return { ok: false, status, kind, code: error?.code, detail: error?.message ?? describeBody(body, contentType) };
+  const details = typeof json?.['errorDetails'] === 'string' ? oneLine(json['errorDetails']) : undefined;
+  return {
+    ok: false,
+    status,
+    kind,
+    code: error?.code,
+    detail: error?.message ?? describeBody(body, contentType, service),
+    ...(details ? { details } : {}),
+  };
 }
+
+/** Unix seconds of an ISO 8601 time, or undefined. */
+function isoSeconds(value: unknown): number | undefined {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? Math.floor(msToSeconds(ms)) : undefined;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /**
  * IAM's two error shapes (docs/icr.md, "IAM"): `{errorCode, errorMessage}` from the token endpoint, and
  * `{errors: [{code, message}], status_code}` from IBM's other identity APIs.
  */
 function iamError(json: Record<string, unknown> | undefined): { code: string; message: string } | undefined {
-  const clean = (v: unknown): string => (typeof v === 'string' && v.trim() ? v.replace(/\s+/g, ' ').trim() : 'no message');
+  const clean = (v: unknown): string => (typeof v === 'string' && v.trim() ? oneLine(v) : 'no message');
   if (typeof json?.['errorCode'] === 'string') return { code: json['errorCode'], message: clean(json['errorMessage']) };
   const first = Array.isArray(json?.['errors']) ? (json['errors'] as unknown[])[0] : undefined;
   if (first && typeof first === 'object' && typeof (first as Record<string, unknown>)['code'] === 'string') {

@@ -139,14 +139,21 @@ function isLoopback(hostname: string): boolean {
 
 const PROFILE_ID = /^profile-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `Profile-…` as IAM writes it, or undefined when `value` is no trusted profile ID. */
+export function profileId(value: string): string | undefined {
+  return PROFILE_ID.test(value) ? `Profile-${value.slice('profile-'.length)}` : undefined;
+}
+
+/** Input trusted-profile with identity api-key: ICR takes the profile's ID as the username, so only an ID. */
 export function parseTrustedProfile(value: string): string | undefined {
   const v = value.trim();
   if (v === '') return undefined;
-  if (!PROFILE_ID.test(v)) {
+  const id = profileId(v);
+  if (!id) {
     throw new UserError(
       `Input trusted-profile ${quote(value)} is not a trusted profile ID; it looks like Profile-1a2b3c4d-… (IAM > Trusted profiles > Details).`,
       'trusted-profile',
     );
   }
-  return `Profile-${v.slice('profile-'.length)}`;
+  return id;
 }

@@ -1,16 +1,9 @@
 // The only place inputs are read. Masks the key first, then validates everything into Settings.
 import { UserError } from '../lib/errors.ts';
 import { maskable, parseApiKey } from './apikey.ts';
-import {
-  parseAuthType,
-  parseBoolean,
-  parseChoice,
-  parseClients,
-  parseIamEndpoint,
-  parseRegistries,
-  parseTimeout,
-  parseTrustedProfile,
-} from './parse.ts';
+import { parseAuthType, parseBoolean, parseChoice, parseClients, parseIamEndpoint, parseRegistries, parseTimeout } from './parse.ts';
+import { parseIdentity } from './identity.ts';
+import { checkIdentity } from './identity-check.ts';
 import { resolveRegions } from './regions.ts';
 import { ACCESS_KINDS, imageHosts, parseImages } from './images.ts';
 import { splitList } from '../lib/text.ts';
@@ -27,9 +20,13 @@ export const DEFAULT_REGION = 'us-south';
  * (GitHub's is about forks; the terminal's about environment variables).
  */
 export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage: string): Settings {
-  const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
+  const rawKey = read(INPUT.apiKey);
+  // Mask the raw value before anything, so even a rejected key cannot be printed.
+  for (const s of maskable(rawKey)) mask(s);
+  const kind = parseIdentity(read(INPUT.identity));
+  const apiKey = kind === 'api-key' ? parseApiKeyMasked(rawKey, mask) : maskedAway(rawKey, mask);
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
-  if (apiKey === '' && missingKey === 'fail') {
+  if (kind === 'api-key' && apiKey === '' && missingKey === 'fail') {
     throw new UserError(missingKeyMessage, 'api-key');
   }
 
@@ -46,19 +43,22 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
   const hosts = loginHosts(registries, read(INPUT.region), imageHosts(images), privateEndpoint);
 
   const authType = parseAuthType(read(INPUT.authType));
-  const trustedProfile = parseTrustedProfile(read(INPUT.trustedProfile));
-  if (trustedProfile && authType !== 'apikey') {
-    throw new UserError(
-      `Input trusted-profile works only with auth-type apikey (ICR takes the service ID key for the profile), not with ${authType}.`,
-      'trusted-profile',
-    );
-  }
+  const { identity, trustedProfile } = checkIdentity({
+    kind,
+    apiKey: rawKey,
+    authType,
+    trustedProfile: read(INPUT.trustedProfile),
+    metadataEndpoint: read(INPUT.metadataEndpoint),
+    crTokenFile: read(INPUT.crTokenFile),
+  });
 
   return {
+    identity,
     apiKey,
     hosts,
     clients: parseClients(read(INPUT.clients)),
-    authType,
+    // A compute identity hands the clients its IAM token: apikey (the runner's default) and bearer both mean that.
+    authType: kind === 'api-key' ? authType : 'bearer',
     trustedProfile,
     iamEndpoint: parseIamEndpoint(read(INPUT.iamEndpoint), privateEndpoint),
     privateEndpoint,
@@ -84,9 +84,17 @@ function loginHosts(registries: string[] | undefined, region: string, fromImages
 }
 
 function parseApiKeyMasked(raw: string, mask: (secret: string) => void): string {
-  // Mask the raw value before parsing, so even a rejected key cannot be printed.
-  for (const s of maskable(raw)) mask(s);
   const parsed = parseApiKey(raw);
   for (const s of parsed.secrets) mask(s);
   return parsed.key;
+}
+
+/** A key a compute identity does not use: every part of it masked all the same, and none kept. */
+function maskedAway(raw: string, mask: (secret: string) => void): string {
+  try {
+    parseApiKeyMasked(raw, mask);
+  } catch {
+    // Refused below in any case: a compute identity takes no key at all.
+  }
+  return '';
 }

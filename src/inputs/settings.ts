@@ -6,17 +6,21 @@ export const CLIENT_NAMES = [...PROCESS_CLIENTS, 'docker-config'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 import type { AccessKind, Image } from './images.ts';
+import type { Identity } from './identity.ts';
 
 export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 export interface Settings {
-  /** The API key, trimmed; empty only when `missingKey` is `skip` and none was given. */
+  /** How this login proves who it is; every kind but api-key leaves `apiKey` empty and `authType` bearer. */
+  readonly identity: Identity;
+  /** The API key, trimmed; empty when `missingKey` is `skip` and none was given, or with a compute identity. */
   readonly apiKey: string;
   /** Registry hosts, in order, without duplicates. */
   readonly hosts: readonly string[];
   readonly clients: readonly ClientName[] | 'auto';
   readonly authType: AuthType;
+  /** The profile an API key logs in as (identity api-key); a compute identity's profile is in `identity`. */
   readonly trustedProfile: string | undefined;
   readonly iamEndpoint: string;
   readonly privateEndpoint: boolean;
@@ -47,6 +51,9 @@ export const INPUT = {
   images: 'images',
   access: 'access',
   createNamespace: 'create-namespace',
+  identity: 'identity',
+  metadataEndpoint: 'metadata-endpoint',
+  crTokenFile: 'cr-token-file',
 } as const;
 
 export const OUTPUT = {

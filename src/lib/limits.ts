@@ -14,6 +14,12 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
 /** The longest one HTTP request may take; a phase with less time left gets what is left. */
 export const REQUEST_MS = 30_000;
 
+/**
+ * The longest one request to a VPC metadata service may take: it runs on the machine's own link and
+ * answers in milliseconds, so a try that hears nothing for this long is tried again, not waited out.
+ */
+export const METADATA_REQUEST_MS = 5_000;
+
 /** IAM's token endpoint under load: IBM's SDK policy (docs/icr.md#iams-token-api), 4 retries from 1 s to 30 s. */
 export const IAM_RETRY: RetryPolicy = { retries: 4, baseMs: 1000, capMs: 30_000 };
 

@@ -2,6 +2,7 @@
 import type { PutBack } from '../clients/held.ts';
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
+import type { IdentityKind } from '../inputs/identity.ts';
 import type { AccessReport } from '../access/check.ts';
 import { renderAccess } from '../access/summary.ts';
 
@@ -10,6 +11,8 @@ export interface Report {
   readonly clients: readonly ClientName[];
   readonly outcomes: readonly Outcome[];
   readonly authType: AuthType;
+  /** How the login proved who it is; absent or api-key: an API key. */
+  readonly identity?: IdentityKind;
   readonly username: string;
   readonly accountId: string | undefined;
   readonly expiresAt: string | undefined;
@@ -59,6 +62,7 @@ export function renderSummary(r: Report): string {
   lines.push(
     `| | |`,
     `|---|---|`,
+    ...(r.identity && r.identity !== 'api-key' ? [`| identity | \`${r.identity}\` (no key: a trusted profile's IAM token) |`] : []),
     `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
     `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
     `| credentials expire | ${expiry} |`,

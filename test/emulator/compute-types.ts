@@ -53,7 +53,7 @@ export interface AddInstanceOptions {
   autoLink?: boolean;
   /** which API versions answer; default both; paths of a version left out answer 404 */
   versions?: MetadataVersion[];
-  /** default true; false = the metadata service is off and its port refuses connections */
+  /** default true; false = the metadata service is off: it never answers (IBM's VPC Metadata API reference) */
   enabled?: boolean;
   /** test knob: every instance identity token of this instance lives this many seconds, whatever was asked */
   identityTokenLifetime?: number;
@@ -76,7 +76,7 @@ export interface InstanceRecord {
   versions: MetadataVersion[];
   /** ID of the default trusted profile, if any */
   defaultProfileId?: string;
-  /** turns the metadata service on or off (off: the port refuses) */
+  /** turns the metadata service on or off (off: no answer at all) */
   setEnabled(enabled: boolean): Promise<void>;
   /** the port refuses, resets, never answers, or is up */
   setReachability(mode: Reachability): Promise<void>;

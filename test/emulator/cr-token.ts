@@ -59,7 +59,11 @@ const missing = (name: string): IamError => ({
   details: `Property '${name}' missing or empty.`,
 });
 
-/** IAM's real refusal of a profile that does not trust the compute resource (public transcript, 2023). */
+/**
+ * IAM's refusal of a profile that does not trust the compute resource, code, words and details as public
+ * transcripts show them (confidential-containers/cloud-api-adaptor#991, 2023-05; the status and message
+ * also in external-secrets/external-secrets#4474, 2025-02). Callers should still match status and shape.
+ */
 export function notEligible(cr: ComputeResource, profileRef: string): IamError {
   return {
     status: 400,

@@ -39,7 +39,10 @@ export class Instances {
     this.publicKey = pair.publicKey;
   }
 
-  /** A new instance whose metadata service listens (or, disabled, refuses) on a port of its own. */
+  /**
+   * A new instance whose metadata service listens on a port of its own. Disabled, it never answers:
+   * "Requests sent to any of the endpoint URLs will not receive a response" (IBM's VPC Metadata API reference).
+   */
   async add(options: AddInstanceOptions, ctx: Omit<ServerContext, 'tls'>): Promise<{ instance: Instance; listening: Listening }> {
     const account = this.dir.accountOf(options.accountId ?? this.dir.accounts.main.id);
     const region = options.region ?? 'us-south';
@@ -73,7 +76,7 @@ export class Instances {
         claims: { resource: id, crn, region, zone, vpc_id: vpcId, resource_group_id: account.resourceGroup },
         identifier: crn,
       },
-      setEnabled: (enabled) => listening.setReachability(enabled ? 'up' : 'refuse'),
+      setEnabled: (enabled) => listening.setReachability(enabled ? 'up' : 'silent'),
       setReachability: (mode) => listening.setReachability(mode),
     };
     const server = createServer(
@@ -86,7 +89,7 @@ export class Instances {
     const listening = await listenHttps(server, () => host, false);
     host = `127.0.0.1:${listening.port}`;
     instance.metadataUrl = `http://${host}`;
-    if (options.enabled === false) await listening.setReachability('refuse');
+    if (options.enabled === false) await listening.setReachability('silent');
     return { instance, listening };
   }
 

@@ -261,9 +261,9 @@ describe('IAM tokens of linked profiles', () => {
 });
 
 describe('the service as a port', () => {
-  it('disabled, its port refuses; enabled again, it answers; it can also reset or hang', async () => {
+  it('disabled, it never answers; enabled again, it answers; it can also refuse, reset or hang', async () => {
     const off = await emu.addInstance({ defaultProfile: pusher, enabled: false });
-    await expect(tokenCall(off)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(tokenCall(off, '2022-03-01', '{}', { timeoutMs: 500 })).rejects.toThrow(/timeout/);
     await off.setEnabled(true);
     expect((await tokenCall(off)).status).toBe(200);
     await off.setReachability('reset');
@@ -271,6 +271,8 @@ describe('the service as a port', () => {
     await off.setReachability('silent');
     await expect(tokenCall(off, '2022-03-01', '{}', { timeoutMs: 500 })).rejects.toThrow(/timeout/);
     await off.setEnabled(false);
+    await expect(tokenCall(off, '2022-03-01', '{}', { timeoutMs: 500 })).rejects.toThrow(/timeout/);
+    await off.setReachability('refuse');
     await expect(tokenCall(off)).rejects.toThrow(/ECONNREFUSED/);
   });
 

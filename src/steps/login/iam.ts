@@ -1,12 +1,16 @@
 // The login's first phase: IAM (the key's tokens, a trusted profile's assume grant, what to do when IAM
-// cannot be reached: docs/icr.md, "IAM out of reach") and finding the clients, side by side.
+// cannot be reached: docs/icr.md, "IAM out of reach"; or, with no key, a compute resource's token:
+// docs/icr.md#compute-resources) and finding the clients, side by side.
 import { discoverClients } from '../../clients/discover.ts';
 import type { ClientTool } from '../../clients/run.ts';
 import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
 import { assumeProfile } from '../../iam/assume.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import { tokenSecrets } from '../../iam/credential.ts';
+import { containerTokens } from '../../iam/container.ts';
 import { exchangeApiKey, IamUnreachable, type ExchangeOptions } from '../../iam/exchange.ts';
+import { profileWords } from '../../iam/metadata-answer.ts';
+import { vpcInstanceTokens } from '../../iam/vpc-instance.ts';
 import type { Settings } from '../../inputs/settings.ts';
 import { REQUEST_MS } from '../../lib/limits.ts';
 import { secondsToMs } from '../../lib/time.ts';
@@ -56,6 +60,23 @@ export async function iamTokens(rt: Runtime, settings: Settings, options: Exchan
     for (const s of tokenSecrets(tokens)) rt.mask(s);
     return tokens;
   };
+  const account = (tokens: IamTokens): string => (tokens.accountId ? ` of account ${tokens.accountId}` : '');
+  // The one choice of source: a VPC virtual server's metadata service, a pod's token file, or the key.
+  const { identity } = settings;
+  if (identity.kind === 'vpc') {
+    const got = await vpcInstanceTokens(identity.metadataEndpoint, identity.profile, { ...options, mask: (s) => rt.mask(s) });
+    const tokens = masked(got.tokens);
+    rt.info(
+      `The metadata service gave this virtual server an IAM token for ${profileWords(identity.profile)}${account(tokens)} (API ${got.version}).`,
+    );
+    return tokens;
+  }
+  if (identity.kind === 'container') {
+    const got = await containerTokens(settings.iamEndpoint, identity.tokenFile, identity.profile, { ...options, mask: (s) => rt.mask(s) });
+    const tokens = masked(got.tokens);
+    rt.info(`IAM accepted the compute-resource token from ${got.path} as trusted profile ${identity.profile.value}${account(tokens)}.`);
+    return tokens;
+  }
   try {
     const tokens = masked(await exchangeApiKey(settings.iamEndpoint, settings.apiKey, options));
     const profile = settings.trustedProfile;
@@ -64,7 +85,7 @@ export async function iamTokens(rt: Runtime, settings: Settings, options: Exchan
       return tokens;
     }
     const assumed = masked(await assumeProfile(settings.iamEndpoint, tokens.accessToken, profile, options));
-    rt.info(`IAM accepted the API key as trusted profile ${profile}${assumed.accountId ? ` of account ${assumed.accountId}` : ''}.`);
+    rt.info(`IAM accepted the API key as trusted profile ${profile}${account(assumed)}.`);
     return assumed;
   } catch (error) {
     // bearer and refresh hand the clients IAM's tokens: without IAM there is nothing to hand them.

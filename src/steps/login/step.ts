@@ -65,7 +65,7 @@ async function steps(rt: Runtime, state: StateWriter, step: StepRun): Promise<St
   let report: Report | undefined;
   try {
     state.settings(settings.logout, settings.timeoutSeconds);
-    if (settings.apiKey === '') {
+    if (settings.identity.kind === 'api-key' && settings.apiKey === '') {
       rt.warning(`Input api-key is empty and missing-key is skip, so no client was logged in${rt.words.skipped}.`, 'api-key');
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
@@ -114,6 +114,7 @@ async function logIn(rt: Runtime, state: StateWriter, step: StepRun, settings: S
     clients,
     outcomes: [...outcomes],
     authType: settings.authType,
+    identity: settings.identity.kind,
     username: credential.username,
     accountId: tokens?.accountId,
     expiresAt: credential.expiresAt,

@@ -15,7 +15,7 @@ const refused = (argv: string[]): string => {
 
 describe('parseCli', () => {
   it('logs in by default, with no inputs', () => {
-    expect(parseCli([])).toEqual({ command: 'login', inputs: {}, apiKeyStdin: false, quiet: false });
+    expect(parseCli([])).toEqual({ command: 'login', inputs: {}, apiKeyStdin: false, keyFromEnv: true, quiet: false });
   });
 
   it('maps each option to the input of the same name', () => {

@@ -149,6 +149,17 @@ describe('the proxy comes from the env passed in', () => {
     expect(proxy.forwarded).toEqual([]);
   });
 
+  it('direct (a service of the machine’s own link) never goes through the proxy the env names', async () => {
+    const a = await httpRequest('GET', base, {
+      env: { HTTP_PROXY: proxy.url },
+      headers: {},
+      signal: AbortSignal.timeout(5_000),
+      direct: true,
+    });
+    expect(a.body).toBe('ok');
+    expect(proxy.forwarded).toEqual([]);
+  });
+
   it('NO_PROXY with another port still goes through the proxy', async () => {
     await get({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1:1' });
     expect(proxy.forwarded).toEqual([new URL(base).host]);

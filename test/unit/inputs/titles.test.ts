@@ -51,6 +51,18 @@ describe('annotation titles', () => {
     [{ images: 'Team/App' }, 'images', /upper-case/],
     [{ access: 'write' }, 'access', /must be one of push, pull/],
     [{ 'create-namespace': 'sure' }, 'create-namespace', /must be true or false/],
+    [{ identity: 'vm' }, 'identity', /must be one of api-key, vpc, container/],
+    [{ identity: 'vpc' }, 'api-key', /identity vpc logs in with none/],
+    [{ identity: 'vpc', 'api-key': '', 'auth-type': 'refresh' }, 'auth-type', /refresh does not work with identity vpc/],
+    [{ identity: 'vpc', 'api-key': '', 'metadata-endpoint': 'http://example.com' }, 'metadata-endpoint', /must use https unless/],
+    [{ identity: 'vpc', 'api-key': '', 'trusted-profile': 'a-name' }, 'trusted-profile', /works only with identity container/],
+    [{ identity: 'container', 'api-key': '' }, 'trusted-profile', /needs input trusted-profile/],
+    [
+      { identity: 'container', 'api-key': '', 'trusted-profile': 'p', 'cr-token-file': 'a\u0001' },
+      'cr-token-file',
+      /holds control characters/,
+    ],
+    [{ 'cr-token-file': '/t' }, 'cr-token-file', /works only with identity container/],
   ])('%j is titled %s, for the rule it names', (inputs, title, rule) => {
     const error = refusal(inputs);
     expect(error.title).toBe(title);

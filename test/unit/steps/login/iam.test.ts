@@ -17,7 +17,7 @@ async function closedPort(): Promise<string> {
 }
 
 const settings = (iamEndpoint: string, authType: AuthType = 'apikey'): Settings =>
-  ({ iamEndpoint, apiKey: 'k', authType, trustedProfile: undefined }) as unknown as Settings;
+  ({ identity: { kind: 'api-key' }, iamEndpoint, apiKey: 'k', authType, trustedProfile: undefined }) as unknown as Settings;
 
 describe('IAM out of reach', () => {
   it('warns once and goes on without tokens for auth-type apikey', async () => {
