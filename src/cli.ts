@@ -20,6 +20,7 @@ async function main(): Promise<number> {
   if (cmd.command === 'logout') return logout(env, cmd.quiet);
   const inputs = { ...cmd.inputs };
   inputs[INPUT.apiKey] = cmd.apiKeyStdin ? await readStdin() : env['IBMCLOUD_API_KEY'] || env['ICR_API_KEY'] || '';
+  inputs[INPUT.entitlementKey] = cmd.entitlementKeyStdin ? await readStdin() : env['IBM_ENTITLEMENT_KEY'] || '';
   return login(inputs, env, cmd.quiet);
 }
 

@@ -8,7 +8,7 @@ import { CLIENT_RETRY } from '../lib/limits.ts';
 import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
 import { createNamespace, listNamespaces, readQuota, type IamSession, type Quota } from './icr-api.ts';
-import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings } from './messages.ts';
+import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings, refusedLine, unprovenLine } from './messages.ts';
 import { probe, type Probe } from './registry.ts';
 
 export interface AccessRequest {
@@ -16,7 +16,8 @@ export interface AccessRequest {
   readonly images: readonly Image[];
   readonly access: AccessKind;
   readonly createNamespace: boolean;
-  readonly credential: Credential;
+  /** The credential each host's clients were given. */
+  readonly credentialOf: (host: string) => Credential;
   /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
   readonly iam: IamSession | undefined;
   readonly timeoutMs: number;
@@ -53,7 +54,7 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
     },
     async () => {
       try {
-        const p = await probe(host, image.repository, r.access, r.credential, network(r, signal), (s) => r.log.mask(s));
+        const p = await probe(host, image.repository, r.access, r.credentialOf(host), network(r, signal), (s) => r.log.mask(s));
         return p.kind === 'retry' ? transient(p) : final(p);
       } catch (error) {
         // An answer too large (or any other UserError) would be as large again: not retried.
@@ -103,6 +104,9 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
     if (p.kind === 'ok') return { host, image, ok: true, found: `${prefix}${p.detail}`, line: undefined };
     const before = refused.get(image.namespace);
     if (before) return { host, image, ok: false, found: 'no namespace', line: before };
+    // The same line for every image of the host, so the step reports it once.
+    if (p.kind === 'refused') return { host, image, ok: false, found: 'credentials refused', line: refusedLine(host, r.credentialOf(host).username, p.detail) };
+    if (p.kind === 'unproven') return { host, image, ok: false, found: 'not shown', line: unprovenLine(host, image, r.access, p.detail) };
     if (p.kind !== 'denied') {
       return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };
     }

@@ -2,7 +2,7 @@
 // (docs/icr.md#iams-token-api).
 import { httpRequest, type Env } from '../http/request.ts';
 import { firstLine, UserError } from '../lib/errors.ts';
-import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { answeredWith, describeFailure, knownRefusal, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULT_TIMEOUT_SECONDS, IAM_RETRY, REQUEST_MS } from '../lib/limits.ts';
 import { final, retryAfter, transient, withRetries, type RetryPolicy } from '../lib/retry.ts';
@@ -95,7 +95,10 @@ export async function requestToken(
     }
     const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
     if (answer.ok) return final({ tokens: answer.tokens });
-    if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
+    if (answer.kind !== 'retry') {
+      // IAM's own reason (an IP allowlist, a suspended user) outranks a grant's words for a refusal.
+      throw new UserError(answer.kind === 'refused' ? (knownRefusal(answer) ?? refused(answer)) : describeFailure(answer), 'IAM');
+    }
     return transient(seen({ saw: answeredWith(answer), answered: true }), retryAfter(res.header('retry-after'), policy.capMs));
   });
   if ('tokens' in last) return last.tokens;

@@ -14,6 +14,7 @@ import {
 import { resolveRegions } from './regions.ts';
 import { ACCESS_KINDS, parseImages } from './images.ts';
 import { splitList } from '../lib/text.ts';
+import { ENTITLED_USERNAME, parseEntitledRegistry, parseEntitlementKey, type EntitledLogin } from './entitled.ts';
 import { INPUT, type Settings } from './settings.ts';
 
 export type InputReader = (name: string) => string;
@@ -24,9 +25,13 @@ export type InputReader = (name: string) => string;
  * (GitHub's is about forks; the terminal's about environment variables).
  */
 export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage: string): Settings {
+  // Both secrets masked before either is parsed, so not even a refusal of one can print the other.
+  const rawEntitlementKey = read(INPUT.entitlementKey);
+  for (const s of maskable(rawEntitlementKey)) mask(s);
   const apiKey = parseApiKeyMasked(read(INPUT.apiKey), mask);
+  const entitled = readEntitled(rawEntitlementKey, read(INPUT.entitledRegistry));
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
-  if (apiKey === '' && missingKey === 'fail') {
+  if (apiKey === '' && !entitled && missingKey === 'fail') {
     throw new UserError(missingKeyMessage, 'api-key');
   }
 
@@ -55,9 +60,13 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     );
   }
 
+  const images = parseImages(read(INPUT.images));
+  if (entitled) refuseEntitledMixups(entitled, apiKey === '' ? [] : hosts, images.length > 0);
+
   return {
     apiKey,
-    hosts,
+    // Without an api-key only the entitled registry is logged in: ICR's hosts need the key.
+    hosts: apiKey === '' ? [] : hosts,
     clients: parseClients(read(INPUT.clients)),
     authType,
     trustedProfile,
@@ -67,10 +76,34 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     isolate: parseBoolean(INPUT.isolate, read(INPUT.isolate), false),
     timeoutSeconds: parseTimeout(read(INPUT.timeout)),
     missingKey,
-    images: parseImages(read(INPUT.images)),
+    images,
     access: parseChoice(INPUT.access, read(INPUT.access), ACCESS_KINDS, 'push'),
     createNamespace: parseBoolean(INPUT.createNamespace, read(INPUT.createNamespace), false),
+    entitled,
   };
+}
+
+/** The entitled registry's login, when entitlement-key is set (masked by then). */
+function readEntitled(rawKey: string, registry: string): EntitledLogin | undefined {
+  const key = parseEntitlementKey(rawKey);
+  const host = parseEntitledRegistry(registry);
+  return key === '' ? undefined : { host, key };
+}
+
+/** The entitled registry is no ICR host, and ICR's hosts are what images are checked on. */
+function refuseEntitledMixups(entitled: EntitledLogin, hosts: readonly string[], images: boolean): void {
+  if (hosts.includes(entitled.host)) {
+    throw new UserError(
+      `Registry ${entitled.host} is the entitled registry, which entitlement-key logs in to as ${ENTITLED_USERNAME}; remove it from input registry.`,
+      INPUT.registry,
+    );
+  }
+  if (images && hosts.length === 0) {
+    throw new UserError(
+      `Input images is checked on ICR's registries with the api-key, which is empty, so only the entitled registry ${entitled.host} is logged in; set api-key, or leave images empty.`,
+      INPUT.images,
+    );
+  }
 }
 
 function parseApiKeyMasked(raw: string, mask: (secret: string) => void): string {

@@ -3,6 +3,7 @@ export const CLIENT_NAMES = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 import type { AccessKind, Image } from './images.ts';
+import type { EntitledLogin } from './entitled.ts';
 
 export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
@@ -10,7 +11,7 @@ export type AuthType = (typeof AUTH_TYPES)[number];
 export interface Settings {
   /** The API key, trimmed; empty only when `missingKey` is `skip` and none was given. */
   readonly apiKey: string;
-  /** Registry hosts, in order, without duplicates. */
+  /** ICR's registry hosts (the api-key's), in order, without duplicates; empty when only the entitled registry is logged in. */
   readonly hosts: readonly string[];
   readonly clients: readonly ClientName[] | 'auto';
   readonly authType: AuthType;
@@ -25,6 +26,8 @@ export interface Settings {
   readonly images: readonly Image[];
   readonly access: AccessKind;
   readonly createNamespace: boolean;
+  /** IBM's entitled registry and its key, when entitlement-key is set. */
+  readonly entitled: EntitledLogin | undefined;
 }
 
 /** Input names, one place, so the action, the CLI and the tests agree. */
@@ -44,6 +47,8 @@ export const INPUT = {
   images: 'images',
   access: 'access',
   createNamespace: 'create-namespace',
+  entitlementKey: 'entitlement-key',
+  entitledRegistry: 'entitled-registry',
 } as const;
 
 export const OUTPUT = {

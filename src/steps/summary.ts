@@ -1,5 +1,6 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
+import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
 import type { AccessReport } from '../access/check.ts';
 import { renderAccess } from '../access/summary.ts';
@@ -9,13 +10,16 @@ export interface Report {
   readonly clients: readonly ClientName[];
   readonly outcomes: readonly Outcome[];
   readonly authType: AuthType;
-  readonly username: string;
+  /** ICR's username; undefined when only the entitled registry was logged in. */
+  readonly username: string | undefined;
   readonly accountId: string | undefined;
   readonly expiresAt: string | undefined;
   /** The step's errors, one line per mistake; empty when it succeeded. */
   readonly errors: readonly string[];
   /** The access check of input images, when it ran. */
   readonly access?: AccessReport;
+  /** The entitled registry's host, when entitlement-key logged it in. */
+  readonly entitled?: string | undefined;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -55,14 +59,16 @@ export function renderSummary(r: Report): string {
   }
   if (r.access) lines.push(...renderAccess(r.access, r.hosts));
   const expiry = r.expiresAt ?? (r.authType === 'apikey' ? 'not during this job (API key)' : 'unknown');
-  lines.push(
-    `| | |`,
-    `|---|---|`,
-    `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
-    `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
-    `| credentials expire | ${expiry} |`,
-    '',
-  );
+  lines.push(`| | |`, `|---|---|`);
+  if (r.username !== undefined) {
+    lines.push(
+      `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
+      `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
+      `| credentials expire | ${expiry} |`,
+    );
+  }
+  if (r.entitled) lines.push(`| entitled registry | \`${r.entitled}\` (username \`${ENTITLED_USERNAME}\`, entitlement key) |`);
+  lines.push('');
   return lines.join('\n');
 }
 

@@ -2,27 +2,34 @@
 // its failure after them, so post still logs out every login when a check is denied.
 import { checkAccess, passedImages, type AccessReport } from '../../access/check.ts';
 import type { IamTokens } from '../../iam/answer.ts';
-import type { Credential } from '../../iam/credential.ts';
+import type { HostCredentials } from '../../iam/credential.ts';
 import { UserError } from '../../lib/errors.ts';
 import { OUTPUT, type Settings } from '../../inputs/settings.ts';
 import { secondsToMs } from '../../lib/time.ts';
 import type { Runtime } from '../runtime.ts';
 
-/** Starts the check of input images on every host; resolves undefined at once when images is empty. */
+/**
+ * The hosts whose images are checked: ICR's. The entitled registry is pull-only and holds no namespace
+ * of ours, so it is checked only for an image that names it, which images with full references will
+ * bring: this is the place to add it.
+ */
+export const checkedHosts = (settings: Settings): readonly string[] => settings.hosts;
+
+/** Starts the check of input images on every checked host; resolves undefined at once when images is empty. */
 export function startAccessCheck(
   rt: Runtime,
   settings: Settings,
-  credential: Credential,
+  credentials: HostCredentials,
   tokens: IamTokens | undefined,
 ): Promise<AccessReport | undefined> {
   if (settings.images.length === 0) return Promise.resolve(undefined);
   const iam = tokens?.accessToken && tokens.accountId ? { accessToken: tokens.accessToken, accountId: tokens.accountId } : undefined;
   const check = checkAccess({
-    hosts: settings.hosts,
+    hosts: checkedHosts(settings),
     images: settings.images,
     access: settings.access,
     createNamespace: settings.createNamespace,
-    credential,
+    credentialOf: (host) => credentials.get(host)!,
     iam,
     timeoutMs: secondsToMs(settings.timeoutSeconds),
     env: rt.env,
@@ -36,7 +43,7 @@ export function startAccessCheck(
 /** Output images, and the step's failure when any check did not pass: one line per host and image. */
 export function finishAccessCheck(rt: Runtime, settings: Settings, report: AccessReport | undefined): void {
   if (!report) return;
-  rt.setOutput(OUTPUT.images, passedImages(report, settings.hosts).join(','));
+  rt.setOutput(OUTPUT.images, passedImages(report, checkedHosts(settings)).join(','));
   const lines = [...new Set(report.rows.flatMap((r) => (r.line ? [r.line] : [])))];
   if (lines.length > 0) {
     // One line per host and image; the last says what becomes of the logins.
@@ -44,5 +51,5 @@ export function finishAccessCheck(rt: Runtime, settings: Settings, report: Acces
     throw new UserError([...lines, last], 'images');
   }
   const what = settings.access === 'push' ? 'push to' : 'pull from';
-  rt.info(`The key can ${what} ${passedImages(report, settings.hosts).join(', ')}.`);
+  rt.info(`The key can ${what} ${passedImages(report, checkedHosts(settings)).join(', ')}.`);
 }

@@ -17,7 +17,7 @@ import { putBack } from './put-back.ts';
 /** Counts what went wrong, and names the logins whose logout failed and whose entry was not put back. */
 export async function logOut(
   rt: Runtime,
-  { logins, timeoutSeconds, earlierPath, earlierHosts, owner }: StepState,
+  { logins, timeoutSeconds, earlierPath, earlierHosts, owners }: StepState,
   env: NodeJS.ProcessEnv,
 ): Promise<{ problems: number; outstanding: Target[] }> {
   if (logins.length === 0) {
@@ -43,8 +43,8 @@ export async function logOut(
     // One writer of the file at a time, across every job of ours on this runner.
     exclusive: (t, work) => withFileLock(t.file, timeoutMs, work, { unlockedIfBlocked: (line) => rt.warning(line, `${t.client} logout`) }),
     stillOurs: async (t) => {
-      const now = owner ? await currentHash(t, envFor(t), timeoutMs) : undefined;
-      return now === undefined || now === owner;
+      const now = owners.length > 0 ? await currentHash(t, envFor(t), timeoutMs) : undefined;
+      return now === undefined || owners.includes(now);
     },
     putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs),
   });
