@@ -70,8 +70,8 @@ export function readIamAnswer(status: number, contentType: string, body: string,
     // Refused, never masked: a token this short is no credential, and masking it would star the log.
     const short = [accessToken, refreshToken ?? ''].find((t) => t !== '' && t.length < MIN_SECRET_LENGTH);
     if (short !== undefined) {
-      const which = short === accessToken ? 'access_token' : 'refresh_token';
-      return broken(`an ${which} of ${short.length} characters, too short to be an IAM token`);
+      const which = short === accessToken ? 'an access_token' : 'a refresh_token';
+      return broken(`${which} of ${short.length} characters, too short to be an IAM token`);
     }
     const claims = jwtClaims(accessToken);
     const expiresIn = num(json['expires_in']) ?? 3600;
