@@ -41,6 +41,17 @@ export function errorLine(stderr: string, stdout: string): string {
   return (line ?? 'no error message').replace(/^Error:\s*/i, '');
 }
 
+/**
+ * The fix for a login the registry refused with 400 Bad Request, ICR's answer for a username and
+ * password it does not accept (docs/icr.md#usernames): the containers tools print `invalid status code
+ * from registry 400 (Bad Request)`, docker (reading the empty body) `Get "https://HOST/v2/": unknown: `.
+ * '' for any other failure.
+ */
+export function badRequestFix(errorLine: string, secret: string): string {
+  const refused = /invalid status code from registry 400\b/.test(errorLine) || /^Get "[^"]+\/v2\/": unknown:\s*$/.test(errorLine);
+  return refused ? ` (ICR answers 400 Bad Request for a username and password it does not accept: check the ${secret} secret)` : '';
+}
+
 /** podman/buildah/skopeo answer a logout of a host they hold nothing for with an error; that is already done. */
 export function notLoggedIn(output: string): boolean {
   return /not logged in/i.test(output);
