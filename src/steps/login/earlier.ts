@@ -30,7 +30,7 @@ export async function keepEarlier(rt: Runtime, state: StateWriter, c: EarlierCon
   const temp = runnerTemp(rt.env);
   const path = await inRunnerTemp(temp, 'keep earlier credentials aside', () => saveEarlier(c.folder, earlier));
   state.earlier(path, hosts);
-  rt.info(`Kept aside the credentials ${hosts.join(', ')} had before ${rt.words.run}; ${rt.words.undoer} puts them back.`);
+  rt.info(`Kept aside the credentials ${[...new Set(hosts)].join(', ')} had before ${rt.words.run}; ${rt.words.undoer} puts them back.`);
 }
 
 /** Records this run and returns the earlier credentials that are the user's own. */
