@@ -51,6 +51,20 @@ const authLayer = (host: string, a: Answered): Probe => ({
   detail: `${host} answered ${registryMessage(a)}, its answer for an error in its own access control`,
 });
 
+/** The token service's URL from the challenge's realm, or the Probe that ends the check: credentials go to https only. */
+export function readRealm(host: string, realm: string): URL | Probe {
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    return { kind: 'broken', detail: `${host} named a token service that is no URL (${JSON.stringify(realm.slice(0, 80))})` };
+  }
+  if (url.protocol !== 'https:') {
+    return { kind: 'broken', detail: `${host} named a token service that is not https (${url.origin}), so the credentials were not sent` };
+  }
+  return url;
+}
+
 /** The token service's answer: the registry token, or the Probe that ends the check. */
 export function readTokenAnswer(host: string, a: Answered): { readonly token: string } | Probe {
   // ICR answers 400 Bad Request for a username and password it does not accept (docs/icr.md#usernames).

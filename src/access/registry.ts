@@ -7,25 +7,11 @@ import type { Credential } from '../iam/credential.ts';
 import type { AccessKind } from '../inputs/images.ts';
 import { httpRequest, type Network } from '../http/request.ts';
 import { bearerChallenge } from './challenge.ts';
-import { readPullAnswer, readPushAnswer, readTokenAnswer, unexpected, type Probe } from './probe-answer.ts';
+import { readPullAnswer, readPushAnswer, readRealm, readTokenAnswer, unexpected, type Probe } from './probe-answer.ts';
 
 export type { Probe } from './probe-answer.ts';
 
 const EMPTY_DIGEST = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-/** The token service's URL from the challenge, or the Probe that ends the check: credentials go to https only. */
-function tokenUrl(host: string, realm: string): URL | Probe {
-  let url: URL;
-  try {
-    url = new URL(realm);
-  } catch {
-    return { kind: 'broken', detail: `${host} named a token service that is no URL (${JSON.stringify(realm.slice(0, 80))})` };
-  }
-  if (url.protocol !== 'https:') {
-    return { kind: 'broken', detail: `${host} named a token service that is not https (${url.origin}), so the credentials were not sent` };
-  }
-  return url;
-}
 
 /** `Authorization` for the repository's scope, or the Probe that ends the check. */
 async function authorize(
@@ -40,7 +26,7 @@ async function authorize(
   if (ping.status === 200) return '';
   const challenge = ping.status === 401 ? bearerChallenge(ping.header('www-authenticate')) : undefined;
   if (!challenge) return unexpected(`${host}/v2/`, ping);
-  const url = tokenUrl(host, challenge['realm']!);
+  const url = readRealm(host, challenge['realm']!);
   if (!(url instanceof URL)) return url;
   if (challenge['service']) url.searchParams.set('service', challenge['service']);
   url.searchParams.set('scope', `repository:${repo}:${access === 'push' ? 'pull,push' : 'pull'}`);

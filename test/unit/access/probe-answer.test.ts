@@ -1,7 +1,7 @@
 // The access check's answers read by their error codes as well as their status: the token service's
 // answer to the credentials, and the push and pull tests (Distribution's codes, ICR's 400).
 import { describe, expect, it } from 'vitest';
-import { readPullAnswer, readPushAnswer, readTokenAnswer, registryMessage, type ProbeKind } from '../../../src/access/probe-answer.ts';
+import { readPullAnswer, readPushAnswer, readRealm, readTokenAnswer, registryMessage, type ProbeKind } from '../../../src/access/probe-answer.ts';
 
 const H = 'us.icr.io';
 const errors = (...pairs: [string, string][]) => JSON.stringify({ errors: pairs.map(([code, message]) => ({ code, message, detail: null })) });
@@ -57,6 +57,23 @@ describe('the pull test (list tags)', () => {
     ['502: worth another try', 502, '', 'retry'],
   ])('%s', (_what, status, body, kind) => {
     expect(readPullAnswer(H, { status, body }).kind).toBe(kind);
+  });
+});
+
+describe('the realm a challenge names', () => {
+  it('an https URL is where the credentials go', () => {
+    expect(String(readRealm(H, 'https://us.icr.io/oauth/token'))).toBe('https://us.icr.io/oauth/token');
+  });
+
+  it.each([
+    ['no URL', 'oauth/token', `${H} named a token service that is no URL ("oauth/token"), so`],
+    ['plain http', 'http://us.icr.io/oauth/token', `${H} named a token service that is not https (http://us.icr.io), so the credentials were not sent`],
+    ['another scheme', 'ftp://x/y', `${H} named a token service that is not https (ftp://x)`],
+  ])('%s: the credentials are not sent', (_what, realm, detail) => {
+    const read = readRealm(H, realm);
+    expect(read).not.toBeInstanceOf(URL);
+    expect(read).toMatchObject({ kind: 'broken' });
+    expect((read as { detail: string }).detail.startsWith(detail.replace(/, so$/, ''))).toBe(true);
   });
 });
 
