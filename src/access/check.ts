@@ -8,7 +8,16 @@ import { CLIENT_RETRY } from '../lib/limits.ts';
 import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
 import { createNamespace, listNamespaces, readQuota, type IamSession, type Quota } from './icr-api.ts';
-import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings, refusedLine, unprovenLine } from './messages.ts';
+import {
+  createdLine,
+  createFailedLine,
+  denialLine,
+  heldLine,
+  noManagerLine,
+  quotaWarnings,
+  refusedLine,
+  unprovenLine,
+} from './messages.ts';
 import { probe, type Probe } from './registry.ts';
 
 export interface AccessRequest {
@@ -105,7 +114,8 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
     const before = refused.get(image.namespace);
     if (before) return { host, image, ok: false, found: 'no namespace', line: before };
     // The same line for every image of the host, so the step reports it once.
-    if (p.kind === 'refused') return { host, image, ok: false, found: 'credentials refused', line: refusedLine(host, r.credentialOf(host).username, p.detail) };
+    if (p.kind === 'refused')
+      return { host, image, ok: false, found: 'credentials refused', line: refusedLine(host, r.credentialOf(host).username, p.detail) };
     if (p.kind === 'unproven') return { host, image, ok: false, found: 'not shown', line: unprovenLine(host, image, r.access, p.detail) };
     if (p.kind !== 'denied') {
       return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };

@@ -91,7 +91,10 @@ export function readPushAnswer(host: string, a: Answered): Probe {
     return { kind: 'ok', detail: 'can push' };
   }
   if (a.status === 404 && codes.includes('NAME_UNKNOWN')) {
-    return { kind: 'unproven', detail: `${host} answered ${registryMessage(a)}, as it does for a repository or namespace it does not know` };
+    return {
+      kind: 'unproven',
+      detail: `${host} answered ${registryMessage(a)}, as it does for a repository or namespace it does not know`,
+    };
   }
   if (authLayerError(a)) return authLayer(host, a);
   return unexpected(`${host} (push test)`, a);

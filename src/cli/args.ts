@@ -120,7 +120,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   set(INPUT.createNamespace, values['create-namespace']);
   set(INPUT.entitledRegistry, values['entitled-registry']);
   if (values['api-key-stdin'] && values['entitlement-key-stdin']) {
-    throw new UserError('Only one key can come from stdin; pass the other in its environment variable (IBMCLOUD_API_KEY or IBM_ENTITLEMENT_KEY).');
+    throw new UserError(
+      'Only one key can come from stdin; pass the other in its environment variable (IBMCLOUD_API_KEY or IBM_ENTITLEMENT_KEY).',
+    );
   }
   if (command === 'logout' && Object.keys(inputs).length > 0) {
     throw new UserError('icr-login logout takes no login options: it logs out what the last login recorded.');

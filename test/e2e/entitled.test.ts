@@ -8,7 +8,18 @@ import { startEmulator, type Emulator, type EntitledRegistry } from '../emulator
 import { runClient } from '../emulator/run-client.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
-import { emulatorInputs, exec, expectNoKeysIn, expectNoLeaks, iamCalls, newJob, newMachine, OLD, readAuths, type Machine } from './checks.ts';
+import {
+  emulatorInputs,
+  exec,
+  expectNoKeysIn,
+  expectNoLeaks,
+  iamCalls,
+  newJob,
+  newMachine,
+  OLD,
+  readAuths,
+  type Machine,
+} from './checks.ts';
 
 const CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const;
 
@@ -38,7 +49,10 @@ async function pullsWithWhatWasStored(machine: Machine): Promise<void> {
   for (const client of ['podman', 'buildah']) {
     const pulled = await runClient(client, ['pull', '--quiet', MQ()], { env });
     expect([client, pulled.code, pulled.stderr]).toEqual([client, 0, '']);
-    const inspect = client === 'podman' ? ['image', 'inspect', '--format', '{{.Digest}}'] : ['inspect', '--type', 'image', '--format', '{{.FromImageDigest}}'];
+    const inspect =
+      client === 'podman'
+        ? ['image', 'inspect', '--format', '{{.Digest}}']
+        : ['inspect', '--type', 'image', '--format', '{{.FromImageDigest}}'];
     const { stdout } = await exec(client, [...inspect, MQ()], { env });
     expect(stdout.trim()).toBe(digest);
   }
@@ -117,7 +131,9 @@ describe('the entitled registry', () => {
     const job = await newJob(machine);
     const main = await job.main(emulatorInputs(emu, { clients: 'skopeo', 'entitlement-key': revoked, 'entitled-registry': cp.host }));
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(new RegExp(`^::error title=skopeo login::skopeo login to ${cp.host} failed: .*invalid username/password`, 'm'));
+    expect(main.stdout).toMatch(
+      new RegExp(`^::error title=skopeo login::skopeo login to ${cp.host} failed: .*invalid username/password`, 'm'),
+    );
     expect(main.outputs['registries']).toBe(US);
     const post = await job.post(main);
     expect(post.code).toBe(0);
@@ -154,7 +170,10 @@ describe('the entitled registry', () => {
 
 describe('the CLI and the entitled registry', () => {
   const cli = async (machine: Machine, args: string[], env: Record<string, string> = {}, stdin = '') => {
-    const run = await runClient(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { env: { ...machine.env, ...env }, input: stdin });
+    const run = await runClient(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+      env: { ...machine.env, ...env },
+      input: stdin,
+    });
     expect(leaksIn(`${run.stdout}\n${run.stderr}`, secretForms(emu.secrets()))).toEqual([]);
     return run;
   };
@@ -169,7 +188,12 @@ describe('the CLI and the entitled registry', () => {
     expect(logout.code).toBe(0);
     expect(await readAuths(machine.containersFile)).toEqual({});
 
-    const piped = await cli(machine, ['--entitled-registry', cp.host, '--clients', 'skopeo', '--entitlement-key-stdin', '-q'], {}, `${cp.key}\n`);
+    const piped = await cli(
+      machine,
+      ['--entitled-registry', cp.host, '--clients', 'skopeo', '--entitlement-key-stdin', '-q'],
+      {},
+      `${cp.key}\n`,
+    );
     expect([piped.code, piped.stderr]).toEqual([0, '']);
     expect((await cli(machine, ['logout'])).code).toBe(0);
     expect(await readAuths(machine.containersFile)).toEqual({});

@@ -11,7 +11,10 @@ let US: string;
 let EU: string;
 beforeAll(async () => {
   // us-south answers as Distribution does, eu-de as ICR does (the default): the check must read both.
-  emu = await startEmulator({ regions: ['us-south', 'eu-de'], regionBehaviour: { 'us-south': { challenge: 'quoted', badCredentials: 401 } } });
+  emu = await startEmulator({
+    regions: ['us-south', 'eu-de'],
+    regionBehaviour: { 'us-south': { challenge: 'quoted', badCredentials: 401 } },
+  });
   [US, EU] = [emu.hostOf('us-south'), emu.hostOf('eu-de')];
   for (const region of ['us-south', 'eu-de']) emu.addNamespace(region, 'team-a');
 });
@@ -161,7 +164,10 @@ describe('IAM as it answers', () => {
 
 describe('a secret too short to be a credential (issue 15, item 7)', () => {
   it('a 3-character registry token is refused as an answer, never masked: 127.0.0.1 stays readable', async () => {
-    emu.inject('token', ...Array.from({ length: 2 }, () => ({ status: 200, body: '{"token":"0.1","expires_in":300}', urlIncludes: PROBE_TOKEN })));
+    emu.inject(
+      'token',
+      ...Array.from({ length: 2 }, () => ({ status: 200, body: '{"token":"0.1","expires_in":300}', urlIncludes: PROBE_TOKEN })),
+    );
     const { main } = await step({ images: 'team-a/app' });
     expect(main.code).toBe(1);
     for (const host of [US, EU]) {

@@ -84,7 +84,10 @@ describe('challenges and refusals by region (registry: true, us-south lenient, e
   let us: string;
   let eu: string;
   beforeAll(async () => {
-    emu = await startEmulator({ regions: ['us-south', 'eu-de'], regionBehaviour: { 'us-south': LENIENT_BEHAVIOUR, 'eu-de': STRICT_BEHAVIOUR } });
+    emu = await startEmulator({
+      regions: ['us-south', 'eu-de'],
+      regionBehaviour: { 'us-south': LENIENT_BEHAVIOUR, 'eu-de': STRICT_BEHAVIOUR },
+    });
     client = await clientFor(emu);
     [us, eu] = [emu.hostOf('us-south'), emu.hostOf('eu-de')];
     const machine = await clientHome(emu);

@@ -1,10 +1,18 @@
 // The access check's answers read by their error codes as well as their status: the token service's
 // answer to the credentials, and the push and pull tests (Distribution's codes, ICR's 400).
 import { describe, expect, it } from 'vitest';
-import { readPullAnswer, readPushAnswer, readRealm, readTokenAnswer, registryMessage, type ProbeKind } from '../../../src/access/probe-answer.ts';
+import {
+  readPullAnswer,
+  readPushAnswer,
+  readRealm,
+  readTokenAnswer,
+  registryMessage,
+  type ProbeKind,
+} from '../../../src/access/probe-answer.ts';
 
 const H = 'us.icr.io';
-const errors = (...pairs: [string, string][]) => JSON.stringify({ errors: pairs.map(([code, message]) => ({ code, message, detail: null })) });
+const errors = (...pairs: [string, string][]) =>
+  JSON.stringify({ errors: pairs.map(([code, message]) => ({ code, message, detail: null })) });
 const DENIED = errors(['DENIED', 'requested access to the resource is denied']);
 const UNAUTHORIZED = errors(['UNAUTHORIZED', 'authentication required']);
 const JWT = `eyJhbGciOiJSUzI1NiJ9.${'e'.repeat(40)}.${'s'.repeat(40)}`;
@@ -31,10 +39,22 @@ describe('the push test (a PUT of an upload never opened)', () => {
     ['403: denied', 403, DENIED, 'denied', 'HTTP 403: DENIED: requested access to the resource is denied'],
     ['403 without a body: denied', 403, '', 'denied', 'HTTP 403 with no body'],
     ['404 without a code: proves nothing', 404, '404 page not found\n', 'broken', `${H} (push test) answered HTTP 404`],
-    ['400 NAME_INVALID: proves nothing', 400, errors(['NAME_INVALID', 'invalid repository name']), 'broken', `${H} (push test) answered HTTP 400: NAME_INVALID: invalid repository name`],
+    [
+      '400 NAME_INVALID: proves nothing',
+      400,
+      errors(['NAME_INVALID', 'invalid repository name']),
+      'broken',
+      `${H} (push test) answered HTTP 400: NAME_INVALID: invalid repository name`,
+    ],
     ['201: a registry that took a ghost upload', 201, '', 'broken', `${H} (push test) answered HTTP 201 with no body`],
     ['503: worth another try', 503, '', 'retry', `${H} (push test) answered HTTP 503 with no body`],
-    ['429: worth another try', 429, errors(['TOOMANYREQUESTS', 'slow down']), 'retry', `${H} (push test) answered HTTP 429: TOOMANYREQUESTS: slow down`],
+    [
+      '429: worth another try',
+      429,
+      errors(['TOOMANYREQUESTS', 'slow down']),
+      'retry',
+      `${H} (push test) answered HTTP 429: TOOMANYREQUESTS: slow down`,
+    ],
   ])('%s', (_what, status, body, kind, detail) => {
     expect(readPushAnswer(H, { status, body })).toEqual({ kind, detail });
   });
@@ -49,7 +69,12 @@ describe('the push test (a PUT of an upload never opened)', () => {
 describe('the pull test (list tags)', () => {
   it.each<[string, number, string, ProbeKind]>([
     ['200: pull allowed', 200, '{"name":"ns/app","tags":["1"]}', 'ok'],
-    ['404 NAME_UNKNOWN: not pushed yet, may be pulled once it is', 404, errors(['NAME_UNKNOWN', 'repository name not known to registry']), 'ok'],
+    [
+      '404 NAME_UNKNOWN: not pushed yet, may be pulled once it is',
+      404,
+      errors(['NAME_UNKNOWN', 'repository name not known to registry']),
+      'ok',
+    ],
     ['404 without a code: proves nothing', 404, '', 'broken'],
     ['400 with no body: not a yes', 400, '', 'unproven'],
     ['401: denied', 401, UNAUTHORIZED, 'denied'],
@@ -67,7 +92,11 @@ describe('the realm a challenge names', () => {
 
   it.each([
     ['no URL', 'oauth/token', `${H} named a token service that is no URL ("oauth/token"), so`],
-    ['plain http', 'http://us.icr.io/oauth/token', `${H} named a token service that is not https (http://us.icr.io), so the credentials were not sent`],
+    [
+      'plain http',
+      'http://us.icr.io/oauth/token',
+      `${H} named a token service that is not https (http://us.icr.io), so the credentials were not sent`,
+    ],
     ['another scheme', 'ftp://x/y', `${H} named a token service that is not https (ftp://x)`],
   ])('%s: the credentials are not sent', (_what, realm, detail) => {
     const read = readRealm(H, realm);

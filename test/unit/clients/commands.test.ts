@@ -25,7 +25,9 @@ describe('client commands', () => {
     ['invalid status code from registry 4000', false],
   ])('reads ICR’s 400 for bad credentials in %j: %s', (line, refused) => {
     const fix = badRequestFix(line, 'api-key');
-    expect(fix).toBe(refused ? ' (ICR answers 400 Bad Request for a username and password it does not accept: check the api-key secret)' : '');
+    expect(fix).toBe(
+      refused ? ' (ICR answers 400 Bad Request for a username and password it does not accept: check the api-key secret)' : '',
+    );
   });
 
   it('knows "not logged in" answers', () => {

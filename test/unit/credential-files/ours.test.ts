@@ -83,8 +83,15 @@ describe('the record of our own logins', () => {
       ['older', [icr]],
     ]);
     // An entry is that run's when it holds either of its credentials.
-    const entry = (user: string, secret: string) => ({ file: '/f', host: 'h', entry: { auth: Buffer.from(`${user}:${secret}`).toString('base64') } });
-    const { dead, users } = whoseEarlier([entry('cp', 'entitlement-of-both'), entry('cp', 'the-users-own')], others.filter((r) => r.run === 'both'));
+    const entry = (user: string, secret: string) => ({
+      file: '/f',
+      host: 'h',
+      entry: { auth: Buffer.from(`${user}:${secret}`).toString('base64') },
+    });
+    const { dead, users } = whoseEarlier(
+      [entry('cp', 'entitlement-of-both'), entry('cp', 'the-users-own')],
+      others.filter((r) => r.run === 'both'),
+    );
     expect(dead.map((e) => e.entry)).toEqual([entry('cp', 'entitlement-of-both').entry]);
     expect(users.map((e) => e.entry)).toEqual([entry('cp', 'the-users-own').entry]);
   });

@@ -41,7 +41,12 @@ describe('IAM answers', () => {
     const a = readIamAnswer(
       200,
       'application/json',
-      JSON.stringify({ access_token: ACCESS, expires_in: 3600, refresh_token: 'r3fr3sh-t0ken-0123', refresh_token_expiration: 1_900_000_000 }),
+      JSON.stringify({
+        access_token: ACCESS,
+        expires_in: 3600,
+        refresh_token: 'r3fr3sh-t0ken-0123',
+        refresh_token_expiration: 1_900_000_000,
+      }),
     );
     expect(a).toMatchObject({ ok: true, tokens: { refreshToken: 'r3fr3sh-t0ken-0123', refreshTokenExpiration: 1_900_000_000 } });
   });
@@ -116,11 +121,17 @@ describe('IAM answers', () => {
 
   it('a refusal under another code keeps the general words (codes are examples of shape only)', () => {
     // BXNIM0000E stands for any code no public source confirms: only status and shape count.
-    const a = readIamAnswer(400, 'application/json', JSON.stringify({ errorCode: 'BXNIM0000E', errorMessage: 'Provided API key is disabled.' }));
+    const a = readIamAnswer(
+      400,
+      'application/json',
+      JSON.stringify({ errorCode: 'BXNIM0000E', errorMessage: 'Provided API key is disabled.' }),
+    );
     expect(a).toMatchObject({ ok: false, kind: 'refused' });
     if (!a.ok) {
       expect(knownRefusal(a)).toBeUndefined();
-      expect(describeFailure(a)).toMatch(/^IAM rejected the API key \(BXNIM0000E: Provided API key is disabled\.\); check the api-key secret/);
+      expect(describeFailure(a)).toMatch(
+        /^IAM rejected the API key \(BXNIM0000E: Provided API key is disabled\.\); check the api-key secret/,
+      );
     }
   });
 

@@ -35,7 +35,10 @@ describe('api-key', () => {
     [`${KEY}\u0007`, /whitespace or control characters inside the key/],
     ['eyJhbGciOiJSUzI1NiJ9.eyJpYW1faWQiOiJ4In0.c2lnbmF0dXJl', /holds a JWT/],
     ['{"apikey": ', /not valid JSON/],
-    ['{"name": "x"}', /without an API key field \("apikey" as ibmcloud writes it, "apiKey" as in the console's apiKey.json, or "Apikey" as Terraform writes it\)/],
+    [
+      '{"name": "x"}',
+      /without an API key field \("apikey" as ibmcloud writes it, "apiKey" as in the console's apiKey.json, or "Apikey" as Terraform writes it\)/,
+    ],
     ['{"apikey": 7}', /without an API key field/],
     ['{"api_key": "x"}', /without an API key field/],
   ])('refuses %j', (input, message) => {

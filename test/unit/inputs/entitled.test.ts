@@ -6,7 +6,8 @@ import { readSettings } from '../../../src/inputs/read.ts';
 import { UserError } from '../../../src/lib/errors.ts';
 
 const API_KEY = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG';
-const ENTITLEMENT = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJJQk0gTWFya2V0cGxhY2UiLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODkifQ.c2lnbmF0dXJlLW9mLXRoZS1rZXk';
+const ENTITLEMENT =
+  'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJJQk0gTWFya2V0cGxhY2UiLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODkifQ.c2lnbmF0dXJlLW9mLXRoZS1rZXk';
 
 function read(inputs: Record<string, string>) {
   const masked: string[] = [];
