@@ -78,13 +78,16 @@ describe('the access check against ICR as it answers', () => {
     emu.setIamReachability('refuse');
     try {
       // A short timeout: IAM's retries give up soon, as they would against a firewall.
-      const { main } = await step({ 'api-key': emu.unknownKey, registry: EU, timeout: '4' }, [emu.unknownKey]);
+      const { main } = await step({ 'api-key': emu.unknownKey, registry: EU, timeout: '4', clients: 'skopeo,docker' }, [emu.unknownKey]);
       expect(main.code).toBe(1);
-      expect(errors(main)).toEqual([
-        expect.stringMatching(
-          /^::error title=skopeo login::skopeo login to \S+ failed: .*invalid status code from registry 400 \(Bad Request\)\\?"? \(ICR answers 400 Bad Request for a username and password it does not accept: check the api-key secret\)\./,
-        ),
+      const fix = '(ICR answers 400 Bad Request for a username and password it does not accept: check the api-key secret)';
+      // One line per client; the annotations share the first failure's title.
+      const lines = errors(main).map((l) => l.replace(/^::error title=\w+ login::/, ''));
+      expect(lines.sort()).toEqual([
+        `docker login to ${EU} failed: Get "https://${EU}/v2/": unknown: ${fix}.`,
+        expect.stringMatching(new RegExp(`^skopeo login to ${EU} failed: .*invalid status code from registry 400 \\(Bad Request\\)`)),
       ]);
+      expect(lines.every((line) => line.endsWith(`${fix}.`))).toBe(true);
     } finally {
       emu.setIamReachability('up');
     }

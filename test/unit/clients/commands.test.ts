@@ -13,6 +13,10 @@ describe('client commands', () => {
       'WARNING: something\nError response from daemon: Get "https://h/v2/": unauthorized: bad\n',
       'Error response from daemon: Get "https://h/v2/": unauthorized: bad',
     ],
+    [
+      'time="t" level=info msg="Error logging in to endpoint, trying next endpoint" endpoint="{false http://h false}" error="Get \\"https://h/v2/\\": unknown: "\nGet "https://h/v2/": unknown: \n',
+      'Get "https://h/v2/": unknown:',
+    ],
     ['', 'no error message'],
   ])('finds the error line in %j', (stderr, line) => expect(errorLine(stderr, '')).toBe(line));
 
@@ -20,6 +24,7 @@ describe('client commands', () => {
     ['authenticating creds for "h": Requesting bearer token: invalid status code from registry 400 (Bad Request)', true],
     ['Get "https://h:1/v2/": unknown: ', true],
     ['Get "https://h/v2/": unknown:', true],
+    ['Error response from daemon: Get "https://h/v2/": unknown: ', true],
     ['logging into "h": invalid username/password', false],
     ['Get "https://h/v2/": unauthorized: bad', false],
     ['invalid status code from registry 4000', false],
