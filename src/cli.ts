@@ -21,6 +21,7 @@ async function main(): Promise<number> {
   const inputs = { ...cmd.inputs };
   const envKey = cmd.keyFromEnv ? env['IBMCLOUD_API_KEY'] || env['ICR_API_KEY'] : '';
   inputs[INPUT.apiKey] = cmd.apiKeyStdin ? await readStdin() : envKey || '';
+  inputs[INPUT.entitlementKey] = cmd.entitlementKeyStdin ? await readStdin() : env['IBM_ENTITLEMENT_KEY'] || '';
   return login(inputs, env, cmd.quiet);
 }
 

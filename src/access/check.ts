@@ -2,6 +2,7 @@
 // the logins: namespaces created first when asked, quotas read, then each repository probed, retried
 // on transient errors within the step's timeout.
 import type { Credential } from '../iam/credential.ts';
+import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
 import type { Env, Network } from '../http/request.ts';
 import { describe, UserError } from '../lib/errors.ts';
@@ -9,7 +10,17 @@ import { CLIENT_RETRY } from '../lib/limits.ts';
 import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
 import { createNamespace, listNamespaces, readQuota, type IamSession, type Quota } from './icr-api.ts';
-import { createdLine, createFailedLine, denialLine, heldLine, noManagerLine, quotaWarnings } from './messages.ts';
+import {
+  createdLine,
+  createFailedLine,
+  denialLine,
+  entitledDenialLine,
+  heldLine,
+  noManagerLine,
+  quotaWarnings,
+  refusedLine,
+  unprovenLine,
+} from './messages.ts';
 import { probe, type Probe } from './registry.ts';
 
 export interface AccessRequest {
@@ -17,9 +28,10 @@ export interface AccessRequest {
   readonly images: readonly Image[];
   readonly access: AccessKind;
   readonly createNamespace: boolean;
-  readonly credential: Credential;
-  /** For ICR's API; undefined when IAM gave no access token (then only the registry is asked). */
-  readonly iam: IamSession | undefined;
+  /** The credential each host's clients were given. */
+  readonly credentialOf: (host: string) => Credential;
+  /** For ICR's API on a host; undefined when IAM gave no access token, or the host is no ICR registry (the entitled registry): then only the registry is asked. */
+  readonly iamOf: (host: string) => IamSession | undefined;
   readonly timeoutMs: number;
   /** The step's environment, where the proxy settings come from. */
   readonly env: Env;
@@ -54,7 +66,7 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
     },
     async () => {
       try {
-        const p = await probe(host, image.repository, r.access, r.credential, network(r, signal), (s) => r.log.mask(s));
+        const p = await probe(host, image.repository, r.access, r.credentialOf(host), network(r, signal), (s) => r.log.mask(s));
         return p.kind === 'retry' ? transient(p) : final(p);
       } catch (error) {
         // An answer too large (or any other UserError) would be as large again: not retried.
@@ -79,7 +91,7 @@ async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signa
 }
 
 async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<CheckRow[]> {
-  const iam = r.iam;
+  const iam = r.iamOf(host);
   // An image that names its host is checked there only; one without, on every host.
   const images = r.images.filter((i) => i.host === undefined || i.host === host);
   // Namespaces first, so the check that follows sees them.
@@ -106,8 +118,15 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
     if (p.kind === 'ok') return { host, image, ok: true, found: `${prefix}${p.detail}`, line: undefined };
     const before = refused.get(image.namespace);
     if (before) return { host, image, ok: false, found: 'no namespace', line: before };
+    // The same line for every image of the host, so the step reports it once.
+    if (p.kind === 'refused')
+      return { host, image, ok: false, found: 'credentials refused', line: refusedLine(host, r.credentialOf(host).username, p.detail) };
+    if (p.kind === 'unproven') return { host, image, ok: false, found: 'not shown', line: unprovenLine(host, image, r.access, p.detail) };
     if (p.kind !== 'denied') {
       return { host, image, ok: false, found: 'not checked', line: `The access check of ${host}/${image.repository} failed: ${p.detail}.` };
+    }
+    if (r.credentialOf(host).username === ENTITLED_USERNAME) {
+      return { host, image, ok: false, found: 'not entitled', line: entitledDenialLine(host, image, p.detail) };
     }
     // Which of the two it is, when ICR's API lets the key see its namespaces.
     visible ??= iam ? listNamespaces(host, iam, network(r, signal)).catch(() => undefined) : Promise.resolve(undefined);
@@ -128,8 +147,11 @@ export async function checkAccess(r: AccessRequest): Promise<AccessReport> {
   const deadline = Date.now() + r.timeoutMs;
   const signal = AbortSignal.timeout(r.timeoutMs);
   const quotas = new Map<string, Quota>();
-  const iam = r.iam;
-  const reads = iam ? r.hosts.map(async (h) => checkQuota(h, r, iam, signal).then((q) => q && quotas.set(h, q))) : [];
+  const reads = r.hosts.map(async (h) => {
+    const iam = r.iamOf(h);
+    const q = iam ? await checkQuota(h, r, iam, signal) : undefined;
+    if (q) quotas.set(h, q);
+  });
   const perHost = await Promise.all(r.hosts.map((host) => checkHost(host, r, signal, deadline)));
   await Promise.all(reads);
   return { rows: perHost.flat(), quotas };

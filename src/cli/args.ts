@@ -10,6 +10,8 @@ Logs docker, podman, buildah and skopeo (or docker's config.json, without docker
 Container Registry, and out again.
 The API key comes from IBMCLOUD_API_KEY (or ICR_API_KEY), or from stdin with --api-key-stdin; never from argv.
 On IBM Cloud compute, --identity vpc or container logs in with no key at all (the key variables are then not read).
+An entitlement key for IBM's entitled registry comes from IBM_ENTITLEMENT_KEY, or from stdin with
+--entitlement-key-stdin; with it alone, only the entitled registry is logged in.
 
 Options (each matches the GitHub Action input of the same name):
   --region LIST             ICR regions, e.g. us-south,eu-de (default: us-south, unless --registry
@@ -33,7 +35,9 @@ Options (each matches the GitHub Action input of the same name):
                             HOST/namespace/name[:tag] on that host (logged in to as well)
   --access push|pull        what the images check demands (default: push)
   --create-namespace        create a namespace of --images missing in a region (needs Manager)
+  --entitled-registry HOST  IBM's entitled registry for the entitlement key (default: cp.icr.io)
   --api-key-stdin           read the API key from stdin
+  --entitlement-key-stdin   read the entitlement key from stdin (not with --api-key-stdin)
   --quiet                   print errors only
   -h, --help                this text
   -v, --version             the version
@@ -48,6 +52,7 @@ export interface CliCommand {
   readonly apiKeyStdin: boolean;
   /** Whether the key variables are read: not with a compute identity, which uses no key (a stray one is ambient, not meant). */
   readonly keyFromEnv: boolean;
+  readonly entitlementKeyStdin: boolean;
   readonly quiet: boolean;
 }
 
@@ -70,7 +75,9 @@ const OPTIONS = {
   images: { type: 'string', multiple: true },
   access: { type: 'string' },
   'create-namespace': { type: 'boolean' },
+  'entitled-registry': { type: 'string' },
   'api-key-stdin': { type: 'boolean' },
+  'entitlement-key-stdin': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -81,6 +88,11 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv.some((a) => a === '--api-key' || a.startsWith('--api-key=') || a === '--apikey' || a.startsWith('--apikey='))) {
     throw new UserError(
       'The API key is never taken from the command line, where other users and logs can see it; set IBMCLOUD_API_KEY, or pipe it in with --api-key-stdin.',
+    );
+  }
+  if (argv.some((a) => a === '--entitlement-key' || a.startsWith('--entitlement-key='))) {
+    throw new UserError(
+      'The entitlement key is never taken from the command line, where other users and logs can see it; set IBM_ENTITLEMENT_KEY, or pipe it in with --entitlement-key-stdin.',
     );
   }
   let parsed;
@@ -123,9 +135,22 @@ export function parseCli(argv: readonly string[]): CliCommand {
   set(INPUT.images, values.images);
   set(INPUT.access, values.access);
   set(INPUT.createNamespace, values['create-namespace']);
+  set(INPUT.entitledRegistry, values['entitled-registry']);
+  if (values['api-key-stdin'] && values['entitlement-key-stdin']) {
+    throw new UserError(
+      'Only one key can come from stdin; pass the other in its environment variable (IBMCLOUD_API_KEY or IBM_ENTITLEMENT_KEY).',
+    );
+  }
   if (command === 'logout' && Object.keys(inputs).length > 0) {
     throw new UserError('icr-login logout takes no login options: it logs out what the last login recorded.');
   }
   const keyFromEnv = ['', 'api-key'].includes((values.identity ?? '').trim().toLowerCase());
-  return { command, inputs, apiKeyStdin: values['api-key-stdin'] ?? false, keyFromEnv, quiet: values.quiet ?? false };
+  return {
+    command,
+    inputs,
+    apiKeyStdin: values['api-key-stdin'] ?? false,
+    entitlementKeyStdin: values['entitlement-key-stdin'] ?? false,
+    keyFromEnv,
+    quiet: values.quiet ?? false,
+  };
 }

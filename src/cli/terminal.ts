@@ -37,7 +37,8 @@ export function cliRuntime(
     env,
     saved,
     words: TERMINAL_WORDS,
-    missingKeyMessage: 'No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin.',
+    missingKeyMessage:
+      "No API key: set IBMCLOUD_API_KEY (or ICR_API_KEY), or pipe the key in with --api-key-stdin (for IBM's entitled registry alone, IBM_ENTITLEMENT_KEY).",
     getInput: (name) => inputs[name] ?? '',
     // scrubbing() below keeps the secrets out of every line; a terminal has nothing more to do.
     mask: () => {},

@@ -47,9 +47,21 @@ export function errorLine(stderr: string, stdout: string): string {
   const lines = `${stderr}\n${stdout}`
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !/^(WARNING|WARN)\b/i.test(l) && !/^Login Succeeded/i.test(l));
+    // Not a warning, nor a log line below error (docker's `level=info msg="Error logging in to endpoint, trying next endpoint"`).
+    .filter((l) => l && !/^(WARNING|WARN)\b/i.test(l) && !/\blevel=(debug|info|warn|warning)\b/.test(l) && !/^Login Succeeded/i.test(l));
   const line = lines.findLast((l) => /error|denied|unauthori[sz]ed|invalid|fail|refused|timeout|x509|certificate/i.test(l)) ?? lines.at(-1);
   return (line ?? 'no error message').replace(/^Error:\s*/i, '');
+}
+
+/**
+ * The fix for a login the registry refused with 400 Bad Request, ICR's answer for a username and
+ * password it does not accept (docs/icr.md#usernames): the containers tools print `invalid status code
+ * from registry 400 (Bad Request)`, docker (reading the empty body) `Get "https://HOST/v2/": unknown: `.
+ * '' for any other failure.
+ */
+export function badRequestFix(errorLine: string, secret: string): string {
+  const refused = /invalid status code from registry 400\b/.test(errorLine) || /Get "[^"]+\/v2\/": unknown:\s*$/.test(errorLine);
+  return refused ? ` (ICR answers 400 Bad Request for a username and password it does not accept: check the ${secret} secret)` : '';
 }
 
 /** podman/buildah/skopeo answer a logout of a host they hold nothing for with an error; that is already done. */

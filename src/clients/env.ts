@@ -4,8 +4,16 @@
 import { RUN_MARK } from './groups.ts';
 import { childEnv } from './process.ts';
 
-/** Variables that may hold the API key: never handed to a client. */
-export const SECRET_ENV_NAMES: readonly string[] = ['INPUT_API-KEY', 'INPUT_API_KEY', 'IBMCLOUD_API_KEY', 'ICR_API_KEY'];
+/** Variables that may hold the API key or the entitlement key: never handed to a client. */
+export const SECRET_ENV_NAMES: readonly string[] = [
+  'INPUT_API-KEY',
+  'INPUT_API_KEY',
+  'IBMCLOUD_API_KEY',
+  'ICR_API_KEY',
+  'INPUT_ENTITLEMENT-KEY',
+  'INPUT_ENTITLEMENT_KEY',
+  'IBM_ENTITLEMENT_KEY',
+];
 
 /** `run`: the id of the run whose clients these are; a mark inherited from elsewhere is never passed on. */
 export function clientEnv(env: NodeJS.ProcessEnv, secrets: readonly string[], run?: string): NodeJS.ProcessEnv {

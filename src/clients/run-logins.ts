@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { clientLogin, clientSees, type ClientContext, type ClientTool } from './run.ts';
 import { sharesContainersAuth } from './commands.ts';
-import type { Credential } from '../iam/credential.ts';
+import type { HostCredentials } from '../iam/credential.ts';
 import { groupBy } from '../lib/collections.ts';
 import { confirmed, type Outcome, type Target } from './plan.ts';
 import { writeThenConfirm } from './schedule.ts';
@@ -23,16 +23,17 @@ export interface LoginHooks {
   record(target: Target, outcome: Outcome): void;
 }
 
-/** Runs every target. Never rejects for a client's failure. */
+/** Runs every target, each with its host's credential. Never rejects for a client's failure. */
 export async function runLogins(
   targets: readonly Target[],
   tools: ReadonlyMap<ClientName, ClientTool>,
-  credential: Credential,
+  credentials: HostCredentials,
   ctx: ClientContext,
   { intend, exclusive, record }: LoginHooks,
 ): Promise<void> {
   const slots = new Slots(availableParallelism());
   const tool = (t: Target): ClientTool => tools.get(t.client)!;
+  const credential = (t: Target) => credentials.get(t.host)!;
   await Promise.all(
     groupBy(targets, (t) => t.file).map((group) =>
       writeThenConfirm(
@@ -42,7 +43,7 @@ export async function runLogins(
           const outcome = await slots.run(WRITE, () =>
             exclusive(t, async () => {
               await intend(t);
-              return clientLogin(tool(t), t.host, credential, ctx);
+              return clientLogin(tool(t), t.host, credential(t), ctx);
             }),
           );
           record(t, outcome);
@@ -50,7 +51,7 @@ export async function runLogins(
         },
         async (t, writer, check) => {
           await intend(t);
-          if (check && !(await slots.run(CONFIRM, () => clientSees(tool(t), t.host, credential.username, ctx)))) return undefined;
+          if (check && !(await slots.run(CONFIRM, () => clientSees(tool(t), t.host, credential(t).username, ctx)))) return undefined;
           const outcome = confirmed(t, writer);
           record(t, outcome);
           return outcome;

@@ -1,5 +1,6 @@
 // Logging one client in or out of one host: time limit, transient retries, one-line errors. Process adapter.
-import { errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './commands.ts';
+import { badRequestFix, errorLine, getLoginArgs, loginArgs, logoutArgs, notLoggedIn } from './commands.ts';
+import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 import type { Credential } from '../iam/credential.ts';
 import type { ProcessGroups } from './groups.ts';
 import { run, type RunResult } from './process.ts';
@@ -75,7 +76,10 @@ export function clientLogin(tool: ClientTool, host: string, credential: Credenti
         groups: ctx.groups,
       });
       if (result.code === 0) return final(done(login, 'logged-in'));
-      const outcome = failed(login, loginFailure(tool, host, result, ctx.timeoutMs));
+      const said = loginFailure(tool, host, result, ctx.timeoutMs);
+      const secret = credential.username === ENTITLED_USERNAME ? 'entitlement-key' : 'api-key';
+      const fix = result.startError || result.timedOut ? '' : badRequestFix(errorLine(result.stderr, result.stdout), secret);
+      const outcome = failed(login, `${said.replace(/\.$/, '')}${fix}`);
       const passing = !result.startError && (result.timedOut || isTransient(`${result.stderr}\n${result.stdout}`));
       return passing ? transient(outcome) : final(outcome);
     },

@@ -1,9 +1,10 @@
 // Which logins in a shared credentials file are ours: each run leaves a small 0600 record under the
-// user's state folder (run id, pid, its private folder, and the SHA-256 of the `username:secret`
-// pair it stores), written before its first client starts and removed by its post (or, when its post
+// user's state folder (run id, pid, its private folder, and the SHA-256 of each `username:secret`
+// pair it stores: the api-key's for ICR, the entitlement key's for the entitled registry), written
+// before its first client starts and removed by its post (or, when its post
 // never ran, by a later run once no job could still be under way: RECORD_LIFETIME_MS). The hash is not
-// a secret: the pair holds an API key or IAM token of ~40+ random characters, so its SHA-256 can
-// neither be reversed nor used to log in; it only tells "this entry is the one that run stored".
+// a secret: the pair holds an API key, IAM token or entitlement key of ~40+ random characters, so its
+// SHA-256 can neither be reversed nor used to log in; it only tells "this entry is one that run stored".
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
@@ -19,7 +20,8 @@ export interface RunRecord {
   readonly pid: number;
   /** The run's private folder: it exists while the run is under way. */
   readonly folder: string;
-  readonly hash: string;
+  /** One per credential the run stores. */
+  readonly hashes: readonly string[];
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -56,7 +58,8 @@ const HASH = /^[0-9a-f]{64}$/;
 export async function writeRecord(env: NodeJS.ProcessEnv, record: RunRecord): Promise<void> {
   const dir = recordsDir(env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await replaceFile(join(dir, `${record.run}.json`), JSON.stringify(record));
+  // `hash` as well: a run of an older icr-login on this runner reads that one, and removes a record without it.
+  await replaceFile(join(dir, `${record.run}.json`), JSON.stringify({ ...record, hash: record.hashes[0] }));
 }
 
 export async function removeRecord(env: NodeJS.ProcessEnv, run: string): Promise<void> {
@@ -67,7 +70,9 @@ export async function removeRecord(env: NodeJS.ProcessEnv, run: string): Promise
 function parseRecord(name: string, text: string): RunRecord | undefined {
   const v = parseJsonObject(text);
   if (!v) return undefined;
-  const { run, pid, folder, hash } = v;
+  const { run, pid, folder, hash, hashes } = v;
+  // An older icr-login wrote `hash` alone.
+  const all: unknown[] = Array.isArray(hashes) ? hashes : [hash];
   const valid =
     typeof run === 'string' &&
     RUN.test(run) &&
@@ -76,9 +81,9 @@ function parseRecord(name: string, text: string): RunRecord | undefined {
     (pid as number) > 0 &&
     typeof folder === 'string' &&
     isAbsolute(folder) &&
-    typeof hash === 'string' &&
-    HASH.test(hash);
-  return valid ? { run, pid: pid as number, folder, hash } : undefined;
+    all.length > 0 &&
+    all.every((h) => typeof h === 'string' && HASH.test(h));
+  return valid ? { run, pid: pid as number, folder, hashes: all as string[] } : undefined;
 }
 
 /**
@@ -114,7 +119,7 @@ export function whoseEarlier(
   const result = { users: [] as Earlier[], live: [] as Earlier[], dead: [] as Earlier[] };
   for (const e of earlier) {
     const hash = entryHash(e.entry, e.helper?.secret);
-    const owner = hash === undefined ? undefined : others.find((r) => r.hash === hash);
+    const owner = hash === undefined ? undefined : others.find((r) => r.hashes.includes(hash));
     (owner ? (owner.live ? result.live : result.dead) : result.users).push(e);
   }
   return result;

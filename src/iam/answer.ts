@@ -1,6 +1,7 @@
 // What IAM's token endpoint answers, read into tokens or one clear sentence (docs/icr.md#iams-token-api). Pure.
 import { parseJsonObject } from '../lib/json.ts';
 import { isRetryableStatus } from '../lib/retry.ts';
+import { MIN_SECRET_LENGTH } from '../lib/limits.ts';
 import { msToSeconds } from '../lib/time.ts';
 
 export interface IamTokens {
@@ -63,22 +64,23 @@ export function readIamAnswer(status: number, contentType: string, body: string,
   const json = parseJsonObject(body);
   if (status >= 200 && status < 300) {
     const accessToken = json?.['access_token'];
+    const broken = (detail: string): IamFailure => ({ ok: false, status, kind: 'broken', code: undefined, detail });
     if (!json || typeof accessToken !== 'string' || accessToken === '') {
-      return {
-        ok: false,
-        status,
-        kind: 'broken',
-        code: undefined,
-        detail: json ? 'JSON without an access_token' : describeBody(body, contentType, service),
-      };
+      return broken(json ? 'JSON without an access_token' : describeBody(body, contentType, service));
+    }
+    const refresh = json['refresh_token'];
+    const refreshToken = typeof refresh === 'string' && refresh !== '' && refresh !== 'not_supported' ? refresh : undefined;
+    // Refused, never masked: a token this short is no credential, and masking it would star the log.
+    const short = [accessToken, refreshToken ?? ''].find((t) => t !== '' && t.length < MIN_SECRET_LENGTH);
+    if (short !== undefined) {
+      const which = short === accessToken ? 'an access_token' : 'a refresh_token';
+      return broken(`${which} of ${short.length} characters, too short to be an IAM token`);
     }
     const claims = jwtClaims(accessToken);
     const expiresIn = num(json['expires_in']) ?? 3600;
     // IAM says `expiration` (unix seconds); the VPC metadata service says `expires_at` (ISO 8601).
     const expiration =
       num(json['expiration']) ?? isoSeconds(json['expires_at']) ?? num(claims?.['exp']) ?? Math.floor(msToSeconds(now)) + expiresIn;
-    const refresh = json['refresh_token'];
-    const refreshToken = typeof refresh === 'string' && refresh !== '' && refresh !== 'not_supported' ? refresh : undefined;
     return {
       ok: true,
       tokens: {
@@ -134,11 +136,31 @@ export function answeredWith(f: IamFailure): string {
   return `${f.status} with ${f.code ? `${f.code}: ${f.detail}` : f.detail}`;
 }
 
+const iamSaid = (f: IamFailure): string => (f.code ? `${f.code}: ${f.detail}` : f.detail);
+
+/**
+ * IAM's reasons that no change to the key fixes, by the codes public sources confirm (docs/icr.md#iams-token-api).
+ * The kind of a failure is still read from its status and shape alone; these only choose the words.
+ */
+const REASONS: Readonly<Record<string, (said: string) => string>> = {
+  BXNIM0430E: (said) =>
+    `IAM refused to issue a token to this runner's address (${said}): the account allows logins only from the IP addresses it lists, and this runner's is not one of them (a GitHub-hosted runner's address changes from job to job); run the job on a self-hosted runner whose address the account lists, or add the runner's addresses to the account's IP address allowlist (Manage > Access (IAM) > Settings > IP address access).`,
+  BXNIM0436E: (said) =>
+    `IAM refused the key because its user is suspended in the account or no longer valid there (${said}); ask an administrator of the account to reactivate the user, or use a service ID's API key instead.`,
+};
+
+/** The sentence for a refusal IAM gave its own reason for, or undefined. */
+export function knownRefusal(f: IamFailure): string | undefined {
+  return f.kind === 'refused' && f.code ? REASONS[f.code]?.(iamSaid(f)) : undefined;
+}
+
 /** One sentence for a failed answer; what to do depends on the kind. */
 export function describeFailure(f: IamFailure): string {
   if (f.kind === 'refused') {
-    const iamSaid = f.code ? `${f.code}: ${f.detail}` : f.detail;
-    return `IAM rejected the API key (${iamSaid}); check the api-key secret, and that the key still exists, is enabled and has not expired.`;
+    return (
+      knownRefusal(f) ??
+      `IAM rejected the API key (${iamSaid(f)}); check the api-key secret, and that the key still exists, is enabled and has not expired.`
+    );
   }
   if (f.kind === 'retry') return `IAM answered ${answeredWith(f)}.`;
   return `IAM answered ${answeredWith(f)}; check iam-endpoint and any proxy between the runner and IAM.`;

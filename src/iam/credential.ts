@@ -3,6 +3,7 @@ import { UserError } from '../lib/errors.ts';
 import { secondsToMs } from '../lib/time.ts';
 import type { IamTokens } from './answer.ts';
 import type { AuthType } from '../inputs/settings.ts';
+import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 
 export interface Credential {
   readonly username: string;
@@ -10,6 +11,12 @@ export interface Credential {
   /** When the secret stops working (ISO 8601); undefined when it does not expire during a job. */
   readonly expiresAt: string | undefined;
 }
+
+/** What each host's logins are given, hosts in the order they are logged in (ICR's, then the entitled registry). */
+export type HostCredentials = ReadonlyMap<string, Credential>;
+
+/** IBM's entitled registry takes its key as it is, as `cp` (docs/icr.md#ibms-entitled-registry). */
+export const entitledCredential = (key: string): Credential => ({ username: ENTITLED_USERNAME, secret: key, expiresAt: undefined });
 
 const iso = (unixSeconds: number): string => new Date(secondsToMs(unixSeconds)).toISOString();
 

@@ -2,7 +2,7 @@
 // (docs/icr.md#iams-token-api).
 import { httpRequest } from '../http/request.ts';
 import { UserError } from '../lib/errors.ts';
-import { answeredWith, describeFailure, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { answeredWith, describeFailure, knownRefusal, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { IAM_RETRY } from '../lib/limits.ts';
 import { retryAfter } from '../lib/retry.ts';
@@ -57,7 +57,10 @@ export async function requestToken(
     (res) => {
       const answer = readIamAnswer(res.status, res.header('content-type') ?? '', res.body);
       if (answer.ok) return { value: answer.tokens };
-      if (answer.kind !== 'retry') throw new UserError(answer.kind === 'refused' ? refused(answer) : describeFailure(answer), 'IAM');
+      if (answer.kind !== 'retry') {
+        // IAM's own reason (an IP allowlist, a suspended user) outranks a grant's words for a refusal.
+        throw new UserError(answer.kind === 'refused' ? (knownRefusal(answer) ?? refused(answer)) : describeFailure(answer), 'IAM');
+      }
       return { again: answeredWith(answer), waitMs: retryAfter(res.header('retry-after'), capMs) };
     },
     CANCELLED,

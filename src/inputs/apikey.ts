@@ -23,6 +23,18 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
+/**
+ * The key of a pasted key file, its field named in any case: `apikey` (`ibmcloud … --output json`),
+ * `apiKey` (the console's apiKey.json), `Apikey` (Terraform's file): docs/icr.md#usernames.
+ */
+function keyField(file: unknown): string | undefined {
+  if (!file || typeof file !== 'object' || Array.isArray(file)) return undefined;
+  for (const [name, value] of Object.entries(file)) {
+    if (name.toLowerCase() === 'apikey' && typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
 export function parseApiKey(raw: string): ApiKey {
   const secrets = maskable(raw);
   let key = raw.trim();
@@ -40,14 +52,14 @@ export function parseApiKey(raw: string): ApiKey {
       );
     }
     secrets.push(...stringsIn(file).filter((s) => s.length >= 4));
-    const inner = (file as { apikey?: unknown }).apikey;
-    if (typeof inner !== 'string' || inner.trim() === '') {
+    const inner = keyField(file);
+    if (inner === undefined) {
       throw new UserError(
-        'Input api-key is a JSON document without an "apikey" field; paste the API key file IBM Cloud offered for download, or the key alone.',
+        'Input api-key is a JSON document without an API key field ("apikey" as ibmcloud writes it, "apiKey" as in the console\'s apiKey.json, or "Apikey" as Terraform writes it); paste such a key file whole, or the key alone.',
         'api-key',
       );
     }
-    key = inner.trim();
+    key = inner;
   }
 
   if (JWT.test(key)) {

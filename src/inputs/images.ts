@@ -24,6 +24,10 @@ export interface KnownHosts {
   readonly registries: readonly string[];
   /** private-endpoint: an image naming a public ICR domain is a mistake. */
   readonly privateEndpoint: boolean;
+  /** IBM's entitled registry, when entitlement-key is set: its images are pulled, never pushed. */
+  readonly entitled?: string;
+  /** What the check demands; the entitled registry allows pull only. */
+  readonly access?: AccessKind;
 }
 
 // ICR's namespace rule (docs/icr.md): 4–30 of a-z 0-9 - _, starting and ending with a letter or digit.
@@ -73,12 +77,15 @@ function referenceMistake(v: string, s: Split, known: KnownHosts): string | unde
   } catch {
     return `Image ${v} in input images names ${quote(s.host)}, which is not a valid registry host or host:port.`;
   }
+  if (host === known.entitled && known.access !== 'pull') {
+    return `Image ${v} in input images is on the entitled registry ${host}, which only pulls; set access: pull for it in a step of its own, or remove it.`;
+  }
   const privateTwin = known.privateEndpoint ? publicToPrivate(host) : undefined;
   if (privateTwin) {
     return `Image ${v} in input images names the public domain ${host} but private-endpoint is true; write ${quote(`${privateTwin}/${s.repository}`)}, or drop private-endpoint.`;
   }
-  if (!isIcrDomain(host) && !known.registries.includes(host)) {
-    return `Image ${v} in input images names ${quote(host)}, which is neither an ICR domain (like us.icr.io) nor listed in input registry; fix the host, or add it to registry.`;
+  if (!isIcrDomain(host) && !known.registries.includes(host) && host !== known.entitled) {
+    return `Image ${v} in input images names ${quote(host)}, which is neither an ICR domain (like us.icr.io) nor listed in input registry nor the entitled registry; fix the host, or add it to registry.`;
   }
   if (s.tag !== undefined && !TAG.test(s.tag)) return `Image ${v} in input images has an invalid tag ${quote(s.tag)}.`;
   if (s.digest !== undefined && (!DIGEST.test(s.digest) || (s.digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(s.digest)))) {
@@ -87,8 +94,8 @@ function referenceMistake(v: string, s: Split, known: KnownHosts): string | unde
   return undefined;
 }
 
-/** The mistake in a repository (namespace/name), or undefined. */
-function repositoryMistake(v: string, repository: string): string | undefined {
+/** The mistake in a repository (namespace/name), or undefined. ICR's namespace rule is ICR's: IBM's `cp/…` is not bound by it. */
+function repositoryMistake(v: string, repository: string, icr: boolean): string | undefined {
   const segments = repository.split('/');
   const head = segments[0]!;
   if (/[A-Z]/.test(repository)) {
@@ -97,10 +104,10 @@ function repositoryMistake(v: string, repository: string): string | undefined {
   if (segments.length < 2 || segments.some((s) => s === '')) {
     return `Image ${v} in input images must be namespace/name (for example my-team/app), or a full reference such as us.icr.io/my-team/app:1.0.`;
   }
-  if (!NAMESPACE.test(head)) {
+  if (icr && !NAMESPACE.test(head)) {
     return `Namespace ${quote(head)} of image ${v} breaks ICR's rules: 4 to 30 characters of a-z, 0-9, - and _, starting and ending with a letter or digit.`;
   }
-  const bad = segments.slice(1).find((s) => !SEGMENT.test(s));
+  const bad = segments.slice(icr ? 1 : 0).find((s) => !SEGMENT.test(s));
   if (bad !== undefined) {
     return `Image ${v} in input images has an invalid path segment ${quote(bad)}: use a-z, 0-9 and single . _ or - between them.`;
   }
@@ -115,8 +122,9 @@ function repositoryMistake(v: string, repository: string): string | undefined {
 export function parseImages(raw: string, known: KnownHosts = { registries: [], privateEndpoint: false }): Image[] {
   const values = [...new Set(splitList(raw))];
   const parsed = values.map((value) => ({ value, s: split(value) }));
+  const onEntitled = (s: Split): boolean => s.host !== undefined && known.entitled !== undefined && s.host.toLowerCase() === known.entitled;
   const mistakes = parsed
-    .map(({ value, s }) => referenceMistake(quote(value), s, known) ?? repositoryMistake(quote(value), s.repository))
+    .map(({ value, s }) => referenceMistake(quote(value), s, known) ?? repositoryMistake(quote(value), s.repository, !onEntitled(s)))
     .filter((m): m is string => m !== undefined);
   if (mistakes.length > 0) throw new UserError(mistakes, 'images');
   const everywhere = new Set(parsed.filter(({ s }) => s.host === undefined).map(({ s }) => s.repository));
@@ -133,7 +141,7 @@ export function parseImages(raw: string, known: KnownHosts = { registries: [], p
   return images;
 }
 
-/** The hosts images name, in order and once. */
-export const imageHosts = (images: readonly Image[]): string[] => [
-  ...new Set(images.flatMap((i) => (i.host === undefined ? [] : [i.host]))),
+/** The hosts images name, in order and once; but `except` (the entitled registry, logged in with its own key). */
+export const imageHosts = (images: readonly Image[], except?: string): string[] => [
+  ...new Set(images.flatMap((i) => (i.host === undefined || i.host === except ? [] : [i.host]))),
 ];

@@ -1,4 +1,4 @@
-// The only place inputs are read. Masks the key first, then validates everything into Settings.
+// The only place inputs are read. Masks every secret first, then validates everything into Settings.
 import { UserError } from '../lib/errors.ts';
 import { maskable, parseApiKey } from './apikey.ts';
 import { parseAuthType, parseBoolean, parseChoice, parseClients, parseIamEndpoint, parseRegistries, parseTimeout } from './parse.ts';
@@ -7,6 +7,7 @@ import { checkIdentity } from './identity-check.ts';
 import { resolveRegions } from './regions.ts';
 import { ACCESS_KINDS, imageHosts, parseImages } from './images.ts';
 import { splitList } from '../lib/text.ts';
+import { ENTITLED_USERNAME, parseEntitledRegistry, parseEntitlementKey, type EntitledLogin } from './entitled.ts';
 import { INPUT, type Settings } from './settings.ts';
 
 export type InputReader = (name: string) => string;
@@ -21,12 +22,14 @@ export const DEFAULT_REGION = 'us-south';
  */
 export function readSettings(read: InputReader, mask: (secret: string) => void, missingKeyMessage: string): Settings {
   const rawKey = read(INPUT.apiKey);
-  // Mask the raw value before anything, so even a rejected key cannot be printed.
-  for (const s of maskable(rawKey)) mask(s);
+  const rawEntitlementKey = read(INPUT.entitlementKey);
+  // Both secrets masked before either is parsed, so not even a refusal of one can print the other.
+  for (const s of [...maskable(rawEntitlementKey), ...maskable(rawKey)]) mask(s);
   const kind = parseIdentity(read(INPUT.identity));
   const apiKey = kind === 'api-key' ? parseApiKeyMasked(rawKey, mask) : maskedAway(rawKey, mask);
+  const entitled = readEntitled(rawEntitlementKey, read(INPUT.entitledRegistry));
   const missingKey = parseChoice(INPUT.missingKey, read(INPUT.missingKey), ['fail', 'skip'] as const, 'fail');
-  if (kind === 'api-key' && apiKey === '' && missingKey === 'fail') {
+  if (kind === 'api-key' && apiKey === '' && !entitled && missingKey === 'fail') {
     throw new UserError(missingKeyMessage, 'api-key');
   }
 
@@ -39,8 +42,12 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     );
   }
   const registries = registry.trim() === '' ? undefined : parseRegistries(registry);
-  const images = parseImages(read(INPUT.images), { registries: registries ?? [], privateEndpoint });
-  const hosts = loginHosts(registries, read(INPUT.region), imageHosts(images), privateEndpoint);
+  const access = parseChoice(INPUT.access, read(INPUT.access), ACCESS_KINDS, 'push');
+  const images = parseImages(read(INPUT.images), { registries: registries ?? [], privateEndpoint, entitled: entitled?.host, access });
+  // Without an api-key (and no compute identity) only the entitled registry is logged in: ICR's hosts need an identity.
+  const icr = kind !== 'api-key' || apiKey !== '';
+  const hosts = icr ? loginHosts(registries, read(INPUT.region), imageHosts(images, entitled?.host), privateEndpoint) : [];
+  if (entitled) refuseEntitledMixups(entitled, hosts, icr, images);
 
   const authType = parseAuthType(read(INPUT.authType));
   const { identity, trustedProfile } = checkIdentity({
@@ -67,13 +74,14 @@ export function readSettings(read: InputReader, mask: (secret: string) => void, 
     timeoutSeconds: parseTimeout(read(INPUT.timeout)),
     missingKey,
     images,
-    access: parseChoice(INPUT.access, read(INPUT.access), ACCESS_KINDS, 'push'),
+    access,
     createNamespace: parseBoolean(INPUT.createNamespace, read(INPUT.createNamespace), false),
+    entitled,
   };
 }
 
 /**
- * The hosts to log in to: those of registry, or of region, and every host images names. region's
+ * The hosts to log in to: those of registry, or of region, and every ICR host images names. region's
  * default (us-south) applies only when neither registry nor region is given and images names no host:
  * `images: de.icr.io/team/app` alone logs in to de.icr.io, not to us.icr.io as well.
  */
@@ -81,6 +89,32 @@ function loginHosts(registries: string[] | undefined, region: string, fromImages
   const named = registries ?? (region.trim() !== '' ? resolveRegions(splitList(region), privateEndpoint) : undefined);
   const base = named ?? (fromImages.length > 0 ? [] : resolveRegions([DEFAULT_REGION], privateEndpoint));
   return [...new Set([...base, ...fromImages])];
+}
+
+/** The entitled registry's login, when entitlement-key is set (masked by then). */
+function readEntitled(rawKey: string, registry: string): EntitledLogin | undefined {
+  const key = parseEntitlementKey(rawKey);
+  const host = parseEntitledRegistry(registry);
+  return key === '' ? undefined : { host, key };
+}
+
+/**
+ * The entitled registry is no ICR host; an image without a host is checked on ICR's hosts, which need
+ * an identity (an image naming the entitled registry is checked there, with the entitlement key).
+ */
+function refuseEntitledMixups(entitled: EntitledLogin, hosts: readonly string[], icr: boolean, images: Settings['images']): void {
+  if (hosts.includes(entitled.host)) {
+    throw new UserError(
+      `Registry ${entitled.host} is the entitled registry, which entitlement-key logs in to as ${ENTITLED_USERNAME}; remove it from input registry.`,
+      INPUT.registry,
+    );
+  }
+  if (!icr && images.some((i) => i.host !== entitled.host)) {
+    throw new UserError(
+      `Input images names images on ICR's registries, which need the api-key, and it is empty, so only the entitled registry ${entitled.host} is logged in; set api-key, or list only images of ${entitled.host}.`,
+      INPUT.images,
+    );
+  }
 }
 
 function parseApiKeyMasked(raw: string, mask: (secret: string) => void): string {

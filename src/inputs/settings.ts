@@ -7,6 +7,7 @@ export type ClientName = (typeof CLIENT_NAMES)[number];
 
 import type { AccessKind, Image } from './images.ts';
 import type { Identity } from './identity.ts';
+import type { EntitledLogin } from './entitled.ts';
 
 export const AUTH_TYPES = ['apikey', 'bearer', 'refresh'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
@@ -16,7 +17,7 @@ export interface Settings {
   readonly identity: Identity;
   /** The API key, trimmed; empty when `missingKey` is `skip` and none was given, or with a compute identity. */
   readonly apiKey: string;
-  /** Registry hosts, in order, without duplicates. */
+  /** ICR's registry hosts (the api-key's), in order, without duplicates; empty when only the entitled registry is logged in. */
   readonly hosts: readonly string[];
   readonly clients: readonly ClientName[] | 'auto';
   readonly authType: AuthType;
@@ -32,6 +33,8 @@ export interface Settings {
   readonly images: readonly Image[];
   readonly access: AccessKind;
   readonly createNamespace: boolean;
+  /** IBM's entitled registry and its key, when entitlement-key is set. */
+  readonly entitled: EntitledLogin | undefined;
 }
 
 /** Input names, one place, so the action, the CLI and the tests agree. */
@@ -54,6 +57,8 @@ export const INPUT = {
   identity: 'identity',
   metadataEndpoint: 'metadata-endpoint',
   crTokenFile: 'cr-token-file',
+  entitlementKey: 'entitlement-key',
+  entitledRegistry: 'entitled-registry',
 } as const;
 
 export const OUTPUT = {

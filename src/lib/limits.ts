@@ -34,3 +34,12 @@ export const OUTPUT_GRACE_MS = 250;
 
 /** How long post waits for the process groups it killed to be gone. */
 export const GROUP_EXIT_MS = 3000;
+
+/**
+ * The shortest secret an answer may hand us (an IAM or registry token). Every real one is far longer:
+ * IAM's tokens and registry tokens are JWTs of hundreds of characters, API keys 44 (docs/icr.md). A
+ * shorter "secret" is no credential, and masking it would star every text that contains it (a 3-character
+ * token stars every `127.0.0.1` in the log and the outputs), so such an answer is refused, never masked.
+ * 16 leaves room for any opaque token a registry could mean seriously, and none for a placeholder.
+ */
+export const MIN_SECRET_LENGTH = 16;

@@ -1,6 +1,7 @@
 // The job summary: what a person reads first after a run. Pure; holds no secret by construction.
 import type { PutBack } from '../clients/held.ts';
 import { describeOutcome, type Outcome } from '../clients/plan.ts';
+import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 import type { AuthType, ClientName } from '../inputs/settings.ts';
 import type { IdentityKind } from '../inputs/identity.ts';
 import type { AccessReport } from '../access/check.ts';
@@ -13,13 +14,16 @@ export interface Report {
   readonly authType: AuthType;
   /** How the login proved who it is; absent or api-key: an API key. */
   readonly identity?: IdentityKind;
-  readonly username: string;
+  /** ICR's username; undefined when only the entitled registry was logged in. */
+  readonly username: string | undefined;
   readonly accountId: string | undefined;
   readonly expiresAt: string | undefined;
   /** The step's errors, one line per mistake; empty when it succeeded. */
   readonly errors: readonly string[];
   /** The access check of input images, when it ran. */
   readonly access?: AccessReport;
+  /** The entitled registry's host, when entitlement-key logged it in. */
+  readonly entitled?: string | undefined;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -59,15 +63,17 @@ export function renderSummary(r: Report): string {
   }
   if (r.access) lines.push(...renderAccess(r.access, r.hosts));
   const expiry = r.expiresAt ?? (r.authType === 'apikey' ? 'not during this job (API key)' : 'unknown');
-  lines.push(
-    `| | |`,
-    `|---|---|`,
-    ...(r.identity && r.identity !== 'api-key' ? [`| identity | \`${r.identity}\` (no key: a trusted profile's IAM token) |`] : []),
-    `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
-    `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
-    `| credentials expire | ${expiry} |`,
-    '',
-  );
+  lines.push(`| | |`, `|---|---|`);
+  if (r.identity && r.identity !== 'api-key') lines.push(`| identity | \`${r.identity}\` (no key: a trusted profile's IAM token) |`);
+  if (r.username !== undefined) {
+    lines.push(
+      `| auth type | \`${r.authType}\` (username \`${r.username}\`) |`,
+      `| account | ${r.accountId ? `\`${r.accountId}\`` : 'unknown'} |`,
+      `| credentials expire | ${expiry} |`,
+    );
+  }
+  if (r.entitled) lines.push(`| entitled registry | \`${r.entitled}\` (username \`${ENTITLED_USERNAME}\`, entitlement key) |`);
+  lines.push('');
   return lines.join('\n');
 }
 

@@ -47,8 +47,8 @@ describe('access check', () => {
     }
     expect(main.summary).toMatch(/\| `team-a\/app` \| ✅ can push \| ✅ can push \|/);
     expect(main.summary).toMatch(/\| `team-b\/app` \| ❌ denied \| ❌ denied \|/);
-    // The registry answered the push test on each host, and no upload was ever opened (a Writer could
-    // not cancel one: Distribution asks for delete).
+    // The registry answered the push test on each host, and no upload was ever opened: the test stores
+    // nothing and needs push alone (a cancel would need delete too).
     const tested = uploadsOf('team-a/app').filter((r) => r.method === 'PUT');
     expect(tested.map((r) => r.status)).toEqual([404, 404]);
     expect(uploadsOf('team-a/app').filter((r) => r.method === 'POST')).toEqual([]);

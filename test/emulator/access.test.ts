@@ -5,7 +5,7 @@ import { startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
 import type { Emulator, Policy } from './index.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { clientFor, clientHome, json, tempDir } from './test-client.ts';
+import { clientFor, clientHome, json, refusedLogin, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 const NOT_AUTHORIZED = 'denied: You are not authorized to access the specified resource.';
@@ -145,7 +145,7 @@ describe('logins', () => {
   it('a disabled or expired key does not log in; a locked one does', async () => {
     for (const state of ['disabled', 'expired'] as const) {
       const key = emu.addKey({ policies: [{ role: 'Writer' }], state });
-      expect((await login('iamapikey', key.key)).stderr).toContain('invalid username/password');
+      expect((await login('iamapikey', key.key)).stderr).toMatch(refusedLogin(emu));
     }
     expect((await login('iamapikey', emu.addKey({ state: 'locked' }).key)).code).toBe(0);
   });
@@ -160,6 +160,6 @@ describe('logins', () => {
 
   it('a profile that does not trust the key refuses the login', async () => {
     const stranger = emu.addKey({ accountId: emu.accounts.other.id, policies: [{ role: 'Manager' }] });
-    expect((await login(emu.profileId, stranger.key)).stderr).toContain('invalid username/password');
+    expect((await login(emu.profileId, stranger.key)).stderr).toMatch(refusedLogin(emu));
   });
 });

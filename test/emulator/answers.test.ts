@@ -1,8 +1,8 @@
 // ICR's answers where ICR answers in more than one way, region by region: the challenge bare (to callers
 // that are none of the four clients) or quoted, and bad credentials refused 401 or 400; what the real
-// clients make of each; and ICR_EMULATOR_STRICT, which turns the strict forms on for a whole run.
+// clients make of each; and ICR_EMULATOR_STRICT, which turns the lenient forms on for a whole run.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { DEFAULT_BEHAVIOUR, STRICT_BEHAVIOUR, isContainerClient, startEmulator } from './index.ts';
+import { DEFAULT_BEHAVIOUR, LENIENT_BEHAVIOUR, STRICT_BEHAVIOUR, isContainerClient, startEmulator } from './index.ts';
 import type { Emulator } from './index.ts';
 import { baseBehaviour, behaviourFor } from './behaviour.ts';
 import { formatChallenge } from './challenge.ts';
@@ -21,21 +21,22 @@ const AGENTS = {
 const CLIENTS = Object.keys(AGENTS) as Array<keyof typeof AGENTS>;
 
 describe('the behaviour a region starts with', () => {
-  it('is today’s forms by default, the strict ones with ICR_EMULATOR_STRICT', () => {
-    expect(DEFAULT_BEHAVIOUR).toEqual({ challenge: 'quoted', badCredentials: 401 });
-    expect(STRICT_BEHAVIOUR).toEqual({ challenge: 'unquoted', badCredentials: 400 });
-    expect(baseBehaviour({})).toEqual(DEFAULT_BEHAVIOUR);
-    expect(baseBehaviour({ ICR_EMULATOR_STRICT: '0' })).toEqual(DEFAULT_BEHAVIOUR);
+  it('is the strict forms by default, the lenient ones with ICR_EMULATOR_STRICT=0', () => {
+    expect(DEFAULT_BEHAVIOUR).toEqual({ challenge: 'unquoted', badCredentials: 400 });
+    expect(STRICT_BEHAVIOUR).toEqual(DEFAULT_BEHAVIOUR);
+    expect(LENIENT_BEHAVIOUR).toEqual({ challenge: 'quoted', badCredentials: 401 });
+    expect(baseBehaviour({})).toEqual(STRICT_BEHAVIOUR);
     expect(baseBehaviour({ ICR_EMULATOR_STRICT: '1' })).toEqual(STRICT_BEHAVIOUR);
+    expect(baseBehaviour({ ICR_EMULATOR_STRICT: '0' })).toEqual(LENIENT_BEHAVIOUR);
     expect(baseBehaviour({ ICR_EMULATOR_STRICT: 'challenge' })).toEqual({ challenge: 'unquoted', badCredentials: 401 });
     expect(() => baseBehaviour({ ICR_EMULATOR_STRICT: 'quotes' })).toThrow(/no behaviour quotes/);
   });
 
   it('takes icr for every region and regionBehaviour over it', () => {
     const opts = { icr: { badCredentials: 400 as const }, regionBehaviour: { 'eu-de': { challenge: 'unquoted' as const } } };
-    expect(behaviourFor('us-south', opts, DEFAULT_BEHAVIOUR)).toEqual({ challenge: 'quoted', badCredentials: 400 });
-    expect(behaviourFor('eu-de', opts, DEFAULT_BEHAVIOUR)).toEqual({ challenge: 'unquoted', badCredentials: 400 });
-    expect(() => behaviourFor('eu-de', { icr: { badCredentials: 403 as never } }, DEFAULT_BEHAVIOUR)).toThrow(/401 or 400/);
+    expect(behaviourFor('us-south', opts, LENIENT_BEHAVIOUR)).toEqual({ challenge: 'quoted', badCredentials: 400 });
+    expect(behaviourFor('eu-de', opts, LENIENT_BEHAVIOUR)).toEqual({ challenge: 'unquoted', badCredentials: 400 });
+    expect(() => behaviourFor('eu-de', { icr: { badCredentials: 403 as never } }, LENIENT_BEHAVIOUR)).toThrow(/401 or 400/);
   });
 
   it('refuses a regionBehaviour for a region it does not emulate', async () => {
@@ -76,14 +77,17 @@ describe('the behaviour a region starts with', () => {
   });
 });
 
-describe('challenges and refusals by region (registry: true, us-south as before, eu-de strict)', { timeout: 60_000 }, () => {
+describe('challenges and refusals by region (registry: true, us-south lenient, eu-de strict)', { timeout: 60_000 }, () => {
   let emu: Emulator;
   let client: Client;
   let env: Record<string, string>;
   let us: string;
   let eu: string;
   beforeAll(async () => {
-    emu = await startEmulator({ regions: ['us-south', 'eu-de'], regionBehaviour: { 'eu-de': STRICT_BEHAVIOUR } });
+    emu = await startEmulator({
+      regions: ['us-south', 'eu-de'],
+      regionBehaviour: { 'us-south': LENIENT_BEHAVIOUR, 'eu-de': STRICT_BEHAVIOUR },
+    });
     client = await clientFor(emu);
     [us, eu] = [emu.hostOf('us-south'), emu.hostOf('eu-de')];
     const machine = await clientHome(emu);
@@ -98,11 +102,11 @@ describe('challenges and refusals by region (registry: true, us-south as before,
     runClient(cli, ['login', '--username', 'iamapikey', '--password-stdin', host], { env, input: `${password}\n` });
 
   it('reports how each region answers, and changes one on request', () => {
-    expect(emu.behaviourOf('us-south')).toEqual(DEFAULT_BEHAVIOUR);
+    expect(emu.behaviourOf('us-south')).toEqual(LENIENT_BEHAVIOUR);
     expect(emu.behaviourOf('eu-de')).toEqual(STRICT_BEHAVIOUR);
     emu.setRegionBehaviour('us-south', { badCredentials: 400 });
     expect(emu.behaviourOf('us-south')).toEqual({ challenge: 'quoted', badCredentials: 400 });
-    emu.setRegionBehaviour('us-south', DEFAULT_BEHAVIOUR);
+    emu.setRegionBehaviour('us-south', LENIENT_BEHAVIOUR);
     expect(() => emu.setRegionBehaviour('us-south', { challenge: 'bare' as never })).toThrow(/'quoted' or 'unquoted'/);
     expect(() => emu.behaviourOf('jp-tok')).toThrow(/not emulated/);
   });

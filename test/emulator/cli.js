@@ -18,7 +18,7 @@ Options:
   --entitled         also IBM's entitled registry (cp.icr.io): username cp, an entitlement key
   -h, --help         this text
 
-ICR_EMULATOR_STRICT=1 makes ICR answer the strict way (test/emulator/README.md).
+ICR answers the strict way (bare challenges, 400 for bad credentials); ICR_EMULATOR_STRICT=0 the lenient one (test/emulator/README.md).
 Needs Node 22.18 or later (it runs TypeScript itself), docker-registry and openssl.
 `;
 

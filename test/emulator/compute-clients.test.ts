@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { crRule, startEmulator, writeOciImage } from './index.ts';
 import type { Emulator } from './index.ts';
 import { runClient } from './run-client.ts';
-import { clientFor, json, tempDir } from './test-client.ts';
+import { clientFor, json, refusedLogin, tempDir } from './test-client.ts';
 import { crGrant, instanceIamToken } from './metadata-client.ts';
 
 describe('podman and skopeo with compute-resource tokens (registry: true)', { timeout: 60_000 }, () => {
@@ -86,6 +86,6 @@ describe('podman and skopeo with compute-resource tokens (registry: true)', { ti
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const refused = await login(token);
     expect(refused.code).toBe(125);
-    expect(refused.stderr).toContain('invalid username/password');
+    expect(refused.stderr).toMatch(refusedLogin(emu));
   });
 });

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { APIKEY_GRANT, ASSUME_GRANT, KEY_REFUSALS, PROFILE_NOT_TRUSTED, decodeJwtPayload, iamErrorFault, startEmulator } from './index.ts';
 import type { Emulator } from './index.ts';
 import { httpsRequest } from './https-request.ts';
-import { accessTokenOf, clientFor, iamToken, json } from './test-client.ts';
+import { accessTokenOf, clientFor, iamToken, json, refusedStatus } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 let emu: Emulator;
@@ -58,7 +58,7 @@ describe('API key states', () => {
       expect(json(res)).toMatchObject({ errorMessage: expected.message });
       expect(json(res).errorCode).toMatch(IAM_CODE);
       if (state !== 'deleted') expect(expected.message).toContain(state);
-      expect((await client.token('iamapikey', key.key)).status).toBe(401);
+      expect((await client.token('iamapikey', key.key)).status).toBe(refusedStatus(emu));
       expect(emu.secrets()).toContain(key.key);
     },
   );

@@ -30,7 +30,7 @@ export { freePort } from './registry-process.ts';
 export { iamErrorFault, KEY_REFUSALS, PROFILE_NOT_TRUSTED } from './iam-errors.ts';
 export { nameUnknownFault, authLayerErrorFault } from './registry-faults.ts';
 export type { ProbeFaultOptions } from './registry-faults.ts';
-export { DEFAULT_BEHAVIOUR, STRICT_BEHAVIOUR } from './behaviour.ts';
+export { DEFAULT_BEHAVIOUR, LENIENT_BEHAVIOUR, STRICT_BEHAVIOUR } from './behaviour.ts';
 export { isContainerClient } from './challenge.ts';
 export { ENTITLED_IMAGES, ENTITLED_NAME, NOT_ENTITLED } from './entitled.ts';
 export type { IamError, IamErrorShape } from './iam-errors.ts';

@@ -7,7 +7,7 @@ import type { Emulator } from './index.ts';
 import { addressList } from './addresses.ts';
 import { httpsRequest } from './https-request.ts';
 import { runClient } from './run-client.ts';
-import { accessTokenOf, clientFor, clientHome, json, tempDir } from './test-client.ts';
+import { accessTokenOf, clientFor, clientHome, json, refusedLogin, refusedStatus, tempDir } from './test-client.ts';
 import type { Client } from './test-client.ts';
 
 const NOT_AUTHORIZED = 'denied: You are not authorized to access the specified resource.';
@@ -153,8 +153,8 @@ describe('IAM’s IP address access (IBM Cloud docs, account-ips)', () => {
     emu.restrictIamLogins(emu.accounts.main.id, ['198.51.100.7']);
     const refused = await login(emu.keys.service.key);
     expect(refused.code).toBe(125);
-    expect(refused.stderr).toContain('invalid username/password');
-    expect((await client.token(emu.profileId, emu.keys.service.key)).status).toBe(401);
+    expect(refused.stderr).toMatch(refusedLogin(emu));
+    expect((await client.token(emu.profileId, emu.keys.service.key)).status).toBe(refusedStatus(emu));
     // A token IAM issued before is still a token: iambearer logs in.
     emu.liftRestrictions();
     const token = await accessTokenOf(client, emu.keys.service.key);
@@ -171,7 +171,7 @@ describe('a suspended user', () => {
     const res = await apikey(user.key);
     expect(res.status).toBe(401);
     expect(json(res)).toMatchObject({ errorCode: 'BXNIM0436E', errorMessage: 'User is suspended in the requested account or invalid.' });
-    expect((await login(user.key)).stderr).toContain('invalid username/password');
+    expect((await login(user.key)).stderr).toMatch(refusedLogin(emu));
     emu.suspendUser(user.key, false);
     expect((await apikey(user.key)).status).toBe(200);
     expect((await login(user.key)).code).toBe(0);

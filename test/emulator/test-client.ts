@@ -11,6 +11,13 @@ import type { HttpsResponse } from './https-request.ts';
 
 export const REFUSED = 'The login credentials are not valid, or your IBM Cloud account is not active.';
 
+/** The status a region's token service refuses bad credentials with: 400 by default (ICR's), 401 where lenient. */
+export const refusedStatus = (emu: Emulator, region = 'us-south'): number => emu.behaviourOf(region).badCredentials;
+
+/** What a containers tool prints for that refusal: ICR's 400, or Distribution's 401 (`invalid username/password`). */
+export const refusedLogin = (emu: Emulator, region = 'us-south'): RegExp =>
+  refusedStatus(emu, region) === 400 ? /invalid status code from registry 400 \(Bad Request\)/ : /invalid username\/password/;
+
 const tempDirs: string[] = [];
 export async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

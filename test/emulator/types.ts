@@ -116,7 +116,7 @@ export interface RegionInfo {
 
 /**
  * How one ICR region answers where ICR is known to answer in more than one way (issue 17). The
- * defaults are the forms our code reads today; `ICR_EMULATOR_STRICT` flips them (behaviour.ts).
+ * defaults are the strict forms; `ICR_EMULATOR_STRICT=0` turns the lenient ones on (behaviour.ts).
  */
 export interface IcrBehaviour {
   /** `unquoted`: `Bearer realm=https://…, service=registry` to callers that are none of the four clients */

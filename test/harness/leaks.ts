@@ -3,7 +3,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepRun } from './runner.ts';
 
-const USERNAMES = ['iamapikey', 'iambearer', 'iamrefresh'];
+// ICR's usernames and the entitled registry's.
+const USERNAMES = ['iamapikey', 'iambearer', 'iamrefresh', 'cp'];
 
 /** Every form a secret can take in output or files: itself, and base64 of `user:secret`. */
 export function secretForms(secrets: readonly string[], extraUsernames: readonly string[] = []): string[] {

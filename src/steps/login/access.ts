@@ -2,28 +2,39 @@
 // its failure after them, so post still logs out every login when a check is denied.
 import { checkAccess, passedImages, type AccessReport } from '../../access/check.ts';
 import type { IamTokens } from '../../iam/answer.ts';
-import type { Credential } from '../../iam/credential.ts';
+import type { HostCredentials } from '../../iam/credential.ts';
 import { UserError } from '../../lib/errors.ts';
 import { OUTPUT, type Settings } from '../../inputs/settings.ts';
 import { secondsToMs } from '../../lib/time.ts';
 import type { Runtime } from '../runtime.ts';
 
-/** Starts the check of input images on every host; resolves undefined at once when images is empty. */
+/**
+ * The hosts whose images are checked: ICR's, and the entitled registry only where an image names it (it
+ * is pull-only and holds no namespace of ours, so an image without a host is never checked there).
+ */
+export const checkedHosts = (settings: Settings): readonly string[] => {
+  const entitled = settings.entitled?.host;
+  return entitled && settings.images.some((i) => i.host === entitled) ? [...settings.hosts, entitled] : settings.hosts;
+};
+
+/** Starts the check of input images on every checked host; resolves undefined at once when images is empty. */
 export function startAccessCheck(
   rt: Runtime,
   settings: Settings,
-  credential: Credential,
+  credentials: HostCredentials,
   tokens: IamTokens | undefined,
 ): Promise<AccessReport | undefined> {
   if (settings.images.length === 0) return Promise.resolve(undefined);
   const iam = tokens?.accessToken && tokens.accountId ? { accessToken: tokens.accessToken, accountId: tokens.accountId } : undefined;
+  // ICR's API is ICR's: the entitled registry has none of ours.
+  const iamOf = (host: string) => (host === settings.entitled?.host ? undefined : iam);
   const check = checkAccess({
-    hosts: settings.hosts,
+    hosts: checkedHosts(settings),
     images: settings.images,
     access: settings.access,
     createNamespace: settings.createNamespace,
-    credential,
-    iam,
+    credentialOf: (host) => credentials.get(host)!,
+    iamOf,
     timeoutMs: secondsToMs(settings.timeoutSeconds),
     env: rt.env,
     log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m), mask: (s) => rt.mask(s) },
@@ -36,7 +47,7 @@ export function startAccessCheck(
 /** Output images, and the step's failure when any check did not pass: one line per host and image. */
 export function finishAccessCheck(rt: Runtime, settings: Settings, report: AccessReport | undefined): void {
   if (!report) return;
-  rt.setOutput(OUTPUT.images, passedImages(report, settings.hosts).join(','));
+  rt.setOutput(OUTPUT.images, passedImages(report, checkedHosts(settings)).join(','));
   const lines = [...new Set(report.rows.flatMap((r) => (r.line ? [r.line] : [])))];
   if (lines.length > 0) {
     // One line per host and image; the last says what becomes of the logins.
@@ -44,5 +55,5 @@ export function finishAccessCheck(rt: Runtime, settings: Settings, report: Acces
     throw new UserError([...lines, last], 'images');
   }
   const what = settings.access === 'push' ? 'push to' : 'pull from';
-  rt.info(`The key can ${what} ${passedImages(report, settings.hosts).join(', ')}.`);
+  rt.info(`The key can ${what} ${passedImages(report, checkedHosts(settings)).join(', ')}.`);
 }

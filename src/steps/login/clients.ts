@@ -6,7 +6,7 @@ import { runLogins, type LoginHooks } from '../../clients/run-logins.ts';
 import type { ClientTool } from '../../clients/run.ts';
 import type { ClientName } from '../../inputs/settings.ts';
 import { withFileLock } from '../../credential-files/lock.ts';
-import type { Credential } from '../../iam/credential.ts';
+import type { HostCredentials } from '../../iam/credential.ts';
 import { describe } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StateWriter } from '../state/writer.ts';
@@ -14,7 +14,7 @@ import type { StateWriter } from '../state/writer.ts';
 export interface LoginContext {
   readonly targets: readonly Target[];
   readonly tools: ReadonlyMap<ClientName, ClientTool>;
-  readonly credential: Credential;
+  readonly credentials: HostCredentials;
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
   readonly groups: ProcessGroups;
@@ -30,7 +30,7 @@ export async function logInClients(rt: Runtime, state: StateWriter, c: LoginCont
       // How it ended, saved the moment it is known: post logs out with a client whose login succeeded.
       state.ended(target, outcome.ok ? 'logged-in' : 'failed');
       const what = outcome.kind === 'logged-in' ? 'logged in to' : `${describeOutcome(outcome)} of`;
-      if (outcome.ok) rt.info(`${outcome.client} ${what} ${outcome.host} as ${c.credential.username}.`);
+      if (outcome.ok) rt.info(`${outcome.client} ${what} ${outcome.host} as ${c.credentials.get(outcome.host)?.username}.`);
       else rt.info(describeOutcome(outcome));
       heard(outcome);
     },
@@ -38,7 +38,7 @@ export async function logInClients(rt: Runtime, state: StateWriter, c: LoginCont
   await runLogins(
     c.targets,
     c.tools,
-    c.credential,
+    c.credentials,
     { env: c.env, timeoutMs: c.timeoutMs, groups: c.groups, debug: (m) => rt.debug(m) },
     hooks,
   );

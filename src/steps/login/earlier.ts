@@ -5,7 +5,8 @@ import type { Target } from '../../clients/plan.ts';
 import { earlierSecrets, readEarlier, saveEarlier, type Earlier } from '../../credential-files/earlier.ts';
 import { otherRuns, pairHash, whoseEarlier, writeRecord } from '../../credential-files/ours.ts';
 import { inRunnerTemp, runnerTemp } from '../../credential-files/run-folder.ts';
-import type { Credential } from '../../iam/credential.ts';
+import type { HostCredentials } from '../../iam/credential.ts';
+import { distinct } from './credential.ts';
 import { describe } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StateWriter } from '../state/writer.ts';
@@ -16,20 +17,20 @@ export interface EarlierContext {
   readonly timeoutMs: number;
   readonly run: string;
   readonly folder: string;
-  readonly credential: Credential;
+  readonly credentials: HostCredentials;
 }
 
 export async function keepEarlier(rt: Runtime, state: StateWriter, c: EarlierContext): Promise<void> {
   const found = await readEarlier(c.targets, c.env, c.timeoutMs);
   for (const s of earlierSecrets(found)) rt.mask(s);
-  const hash = pairHash(c.credential.username, c.credential.secret);
-  const earlier = await usersOwn(rt, state, found, { run: c.run, folder: c.folder, hash });
+  const hashes = distinct(c.credentials).map((credential) => pairHash(credential.username, credential.secret));
+  const earlier = await usersOwn(rt, state, found, { run: c.run, folder: c.folder, hashes });
   if (earlier.length === 0) return;
   const hosts = earlier.map((e) => e.host);
   const temp = runnerTemp(rt.env);
   const path = await inRunnerTemp(temp, 'keep earlier credentials aside', () => saveEarlier(c.folder, earlier));
   state.earlier(path, hosts);
-  rt.info(`Kept aside the credentials ${hosts.join(', ')} had before ${rt.words.run}; ${rt.words.undoer} puts them back.`);
+  rt.info(`Kept aside the credentials ${[...new Set(hosts)].join(', ')} had before ${rt.words.run}; ${rt.words.undoer} puts them back.`);
 }
 
 /** Records this run and returns the earlier credentials that are the user's own. */
@@ -37,9 +38,9 @@ async function usersOwn(
   rt: Runtime,
   state: StateWriter,
   earlier: readonly Earlier[],
-  run: { readonly run: string; readonly folder: string; readonly hash: string },
+  run: { readonly run: string; readonly folder: string; readonly hashes: readonly string[] },
 ): Promise<Earlier[]> {
-  state.owner(run.hash);
+  state.owners(run.hashes);
   try {
     await writeRecord(rt.env, { ...run, pid: process.pid });
   } catch (error) {

@@ -6,7 +6,7 @@ import { createIsolation, isolationEnv } from '../../credential-files/isolation.
 import { credentialsFile, podmanRuntimeFile } from '../../credential-files/paths.ts';
 import { platformOf } from '../../credential-files/platform.ts';
 import { createRunFolder, inRunnerTemp, runnerTemp } from '../../credential-files/run-folder.ts';
-import type { Credential } from '../../iam/credential.ts';
+import type { HostCredentials } from '../../iam/credential.ts';
 import { OUTPUT, type ClientName, type Settings } from '../../inputs/settings.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StateWriter } from '../state/writer.ts';
@@ -23,12 +23,12 @@ export async function prepareEnvironment(
   state: StateWriter,
   run: string,
   settings: Settings,
-  credential: Credential,
+  credentials: HostCredentials,
   clients: readonly ClientName[],
 ): Promise<Environment> {
   const temp = runnerTemp(rt.env);
   const folder = await inRunnerTemp(temp, 'create a private folder', () => createRunFolder(temp, run));
-  const env = clientEnv(rt.env, [settings.apiKey, credential.secret], run);
+  const env = clientEnv(rt.env, [settings.apiKey, ...[...credentials.values()].map((c) => c.secret)], run);
   if (!settings.isolate) return { env: clients.some(sharesContainersAuth) ? pinnedToPodmansFile(rt, env) : env, folder };
   // docker's folder as the user has it, for its plugins and settings (not its credentials).
   const userDocker = dirname(credentialsFile('docker', platformOf(env)));

@@ -37,7 +37,8 @@ export async function askIamAndFindClients(rt: Runtime, settings: Settings): Pro
     debug: (m: string) => rt.debug(m),
     env: rt.env,
   };
-  const exchange = iamTokens(rt, settings, options);
+  // No ICR host (only the entitled registry, whose key is no IAM credential): IAM is never asked.
+  const exchange = settings.hosts.length === 0 ? Promise.resolve(undefined) : iamTokens(rt, settings, options);
   // Handled here so a refusal that comes while discovery runs is not an unhandled rejection; the
   // await below still throws it.
   exchange.catch(() => {});

@@ -1,27 +1,30 @@
 // The login's end: the outputs, from what did log in, and the logins' verdict.
 import type { Failure, Outcome } from '../../clients/plan.ts';
 import type { IamTokens } from '../../iam/answer.ts';
-import type { Credential } from '../../iam/credential.ts';
-import { OUTPUT, type ClientName, type Settings } from '../../inputs/settings.ts';
+import type { Credential, HostCredentials } from '../../iam/credential.ts';
+import { OUTPUT, type ClientName } from '../../inputs/settings.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';
 
-/** `registries` and `clients` list only what logged in: a host once at least one client did. */
+/**
+ * `registries` and `clients` list only what logged in: a host once at least one client did, ICR's hosts
+ * and then the entitled registry. `expires-at` is ICR's credential's (an entitlement key has no expiry we know).
+ */
 export function setOutputs(
   rt: Runtime,
-  settings: Settings,
+  credentials: HostCredentials,
+  icr: Credential | undefined,
   clients: readonly ClientName[],
   outcomes: readonly Outcome[],
   tokens: IamTokens | undefined,
-  credential: Credential,
 ): void {
   const ok = outcomes.filter((o) => o.ok);
-  const hosts = settings.hosts.filter((h) => ok.some((o) => o.host === h));
+  const hosts = [...credentials.keys()].filter((h) => ok.some((o) => o.host === h));
   rt.setOutput(OUTPUT.registry, hosts[0] ?? '');
   rt.setOutput(OUTPUT.registries, hosts.join(','));
   rt.setOutput(OUTPUT.clients, clients.filter((c) => ok.some((o) => o.client === c)).join(','));
   rt.setOutput(OUTPUT.accountId, tokens?.accountId ?? '');
-  rt.setOutput(OUTPUT.expiresAt, credential.expiresAt ?? '');
+  rt.setOutput(OUTPUT.expiresAt, icr?.expiresAt ?? '');
 }
 
 /** Throws a line for every failed login (one line per mistake). */

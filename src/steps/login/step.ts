@@ -12,7 +12,7 @@ import { stateWriter, type StateWriter } from '../state/writer.ts';
 import { renderFailure, renderSummary, type Report } from '../summary.ts';
 import { finishAccessCheck, startAccessCheck } from './access.ts';
 import { logInClients } from './clients.ts';
-import { clientCredential } from './credential.ts';
+import { clientCredentials, icrCredential } from './credential.ts';
 import { keepEarlier } from './earlier.ts';
 import { prepareEnvironment } from './environment.ts';
 import { askIamAndFindClients } from './iam.ts';
@@ -65,7 +65,7 @@ async function steps(rt: Runtime, state: StateWriter, step: StepRun): Promise<St
   let report: Report | undefined;
   try {
     state.settings(settings.logout, settings.timeoutSeconds);
-    if (settings.identity.kind === 'api-key' && settings.apiKey === '') {
+    if (settings.identity.kind === 'api-key' && settings.apiKey === '' && !settings.entitled) {
       rt.warning(`Input api-key is empty and missing-key is skip, so no client was logged in${rt.words.skipped}.`, 'api-key');
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
@@ -94,48 +94,44 @@ async function logIn(rt: Runtime, state: StateWriter, step: StepRun, settings: S
   const timeoutMs = secondsToMs(settings.timeoutSeconds);
   // 1. IAM's tokens and the clients on PATH, side by side.
   const { tokens, tools } = await askIamAndFindClients(rt, settings);
-  // 2. What the clients are given.
-  const credential = clientCredential(rt, settings, tokens);
+  // 2. What the clients are given at each host (ICR's and the entitled registry's).
+  const credentials = clientCredentials(rt, settings, tokens);
+  const icr = icrCredential(settings, credentials);
+  const hosts = [...credentials.keys()];
   // 3. Main's own folder, the clients' environment, isolation.
   const clients = tools.map((t) => t.name);
-  const { env, folder } = await prepareEnvironment(rt, state, step.run, settings, credential, clients);
-  // 4. The access check of input images, beside the logins, with the credential the clients get.
-  const accessCheck = startAccessCheck(rt, settings, credential, tokens);
+  const { env, folder } = await prepareEnvironment(rt, state, step.run, settings, credentials, clients);
+  // 4. The access check of input images, beside the logins, with the credentials the clients get.
+  const accessCheck = startAccessCheck(rt, settings, credentials, tokens);
   // 5. Every client into every host, with the file each writes.
-  const targets = planLogins(settings.hosts, tools, env);
+  const targets = planLogins(hosts, tools, env);
   // 6. What those entries hold now, kept aside for post.
-  await keepEarlier(rt, state, { targets, env, timeoutMs, run: step.run, folder, credential });
+  await keepEarlier(rt, state, { targets, env, timeoutMs, run: step.run, folder, credentials });
 
   const outcomes: Outcome[] = [];
   let access: Report['access'] = undefined;
   const report = (): Report => ({
     access,
-    hosts: settings.hosts,
+    hosts,
     clients,
     outcomes: [...outcomes],
     authType: settings.authType,
     identity: settings.identity.kind,
-    username: credential.username,
+    username: icr?.username,
     accountId: tokens?.accountId,
-    expiresAt: credential.expiresAt,
+    expiresAt: icr?.expiresAt,
+    entitled: settings.entitled?.host,
     errors: [],
   });
   progress(report());
   // 7. The logins, each outcome reported as it comes.
   const tool = new Map(tools.map((t) => [t.name, t]));
-  await logInClients(rt, state, { targets, tools: tool, credential, env, timeoutMs, groups: step.groups }, (outcome) => {
+  await logInClients(rt, state, { targets, tools: tool, credentials, env, timeoutMs, groups: step.groups }, (outcome) => {
     outcomes.push(outcome);
     progress(report());
   });
   // 8. The outputs, the access check's answer, the verdict.
-  setOutputs(
-    rt,
-    settings,
-    tools.map((t) => t.name),
-    outcomes,
-    tokens,
-    credential,
-  );
+  setOutputs(rt, credentials, icr, clients, outcomes, tokens);
   access = await accessCheck;
   progress(report());
   verdict(rt, outcomes);

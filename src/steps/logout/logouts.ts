@@ -19,7 +19,7 @@ import { readBack } from './read-back.ts';
 /** Counts what went wrong, and names the logins still in place that a later try could remove. */
 export async function logOut(
   rt: Runtime,
-  { run, logins, timeoutSeconds, earlierPath, earlierHosts, owner }: StepState,
+  { run, logins, timeoutSeconds, earlierPath, earlierHosts, owners }: StepState,
   env: NodeJS.ProcessEnv,
 ): Promise<{ problems: number; outstanding: Recorded[] }> {
   if (logins.length === 0) {
@@ -53,7 +53,7 @@ export async function logOut(
   const { outcomes, putBacks, outstanding } = await runLogouts(logins, tools, timeoutMs, {
     envFor,
     exclusive: lock,
-    ...readBack({ run, owner, earlier, env, envFor, timeoutMs, before: rt.words.before }),
+    ...readBack({ run, owners, earlier, env, envFor, timeoutMs, before: rt.words.before }),
     putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs, lock),
   });
   for (const o of outcomes) {

@@ -8,8 +8,8 @@ import { entryHash, otherRuns } from '../../credential-files/ours.ts';
 
 export interface ReadBackContext {
   readonly run: string;
-  /** The hash of the pair this run stored (ours.ts), when main saved it. */
-  readonly owner: string | undefined;
+  /** The hashes of the pairs this run stored (ours.ts), one per credential; empty when main saved none. */
+  readonly owners: readonly string[];
   readonly earlier: readonly Earlier[];
   readonly env: NodeJS.ProcessEnv;
   readonly envFor: (t: Target) => NodeJS.ProcessEnv;
@@ -26,7 +26,7 @@ export function readBack(c: ReadBackContext): { read(t: Target): Promise<Held>; 
       return `the credentials it had before ${c.before}`;
     }
     runs ??= otherRuns(c.env, c.run).catch(() => []);
-    const other = (await runs).find((r) => r.hash === hash);
+    const other = (await runs).find((r) => r.hashes.includes(hash));
     if (!other) return 'a login no icr-login run on this machine made';
     return `another icr-login job's login (run ${other.run.slice(0, 8)}, pid ${other.pid}${other.live ? '' : ', ended'})`;
   };
@@ -34,8 +34,8 @@ export function readBack(c: ReadBackContext): { read(t: Target): Promise<Held>; 
     read: async (t) => {
       const r = await readEntry(t, c.envFor(t), c.timeoutMs);
       if (r.state !== 'held') return r.state === 'none' ? { is: 'none', place: r.place } : { is: 'unreadable', place: r.place, why: r.why };
-      // Without main's record of the pair it stored, any login there may be this run's.
-      const ours = c.owner === undefined ? r.hash !== undefined : r.hash === c.owner;
+      // Without main's record of the pairs it stored, any login there may be this run's.
+      const ours = c.owners.length === 0 ? r.hash !== undefined : r.hash !== undefined && c.owners.includes(r.hash);
       return ours ? { is: 'ours', place: r.place } : { is: 'other', place: r.place, whose: await whose(t, r.hash) };
     },
     erase: (t, held) => {

@@ -6,6 +6,7 @@ import { killOurGroups, RUN_MARK } from '../../clients/groups.ts';
 import type { Recorded } from '../../clients/plan.ts';
 import { removeRecord } from '../../credential-files/ours.ts';
 import { removeQuietly } from '../../credential-files/private-files.ts';
+import { maskable } from '../../inputs/apikey.ts';
 import { INPUT } from '../../inputs/settings.ts';
 import { describe } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -35,7 +36,7 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
       rt.info('Input logout is false: leaving the clients logged in.');
       return { ok: true, outstanding: [] };
     }
-    const secrets = keySecrets(rt.getInput(INPUT.apiKey));
+    const secrets = [...keySecrets(rt.getInput(INPUT.apiKey)), ...maskable(rt.getInput(INPUT.entitlementKey))];
     for (const s of secrets) rt.mask(s);
     // 3. The logouts, each entry's earlier credentials put back.
     const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));

@@ -69,6 +69,14 @@ function decodeStrings(text: string): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+const HASH = /^[0-9a-f]{64}$/;
+
+/** A list of hashes; a session an older icr-login wrote holds one hash alone. */
+function decodeOwners(text: string): string[] {
+  if (HASH.test(text)) return [text];
+  return decodeStrings(text).filter((h) => HASH.test(h));
+}
+
 function decodeIsolation(text: string): Isolation | undefined {
   const v = parseJsonObject(text);
   return v && typeof v['dir'] === 'string' && typeof v['dockerConfig'] === 'string' && typeof v['authFile'] === 'string'
@@ -90,7 +98,7 @@ export function readState(store: Pick<StateStore, 'getState'>): StepState {
     isolation: decodeIsolation(store.getState(NAME.isolated)),
     earlierPath: store.getState(NAME.earlier) || undefined,
     earlierHosts: decodeStrings(store.getState(NAME.earlierHosts)),
-    owner: /^[0-9a-f]{64}$/.test(store.getState(NAME.owner)) ? store.getState(NAME.owner) : undefined,
+    owners: decodeOwners(store.getState(NAME.owner)),
     groups: stopped ? [] : entries(store, NAME.group, (text) => decodeGroup(text, run)),
     stopped,
   };

@@ -27,8 +27,8 @@ export interface StepState {
   readonly earlierPath: string | undefined;
   /** The hosts whose earlier credentials that file holds (names only), to say which are lost if it goes. */
   readonly earlierHosts: readonly string[];
-  /** SHA-256 of the `username:secret` pair main stored (credential-files/ours.ts says why it is no secret). */
-  readonly owner: string | undefined;
+  /** SHA-256 of each `username:secret` pair main stored, one per credential (credential-files/ours.ts says why it is no secret). */
+  readonly owners: readonly string[];
   /** Process groups of clients main started and may not have stopped (none once main saw them all end). */
   readonly groups: readonly number[];
   /** Main saw every client it started end: it finished, or stopped them when it was cancelled. */
@@ -63,7 +63,7 @@ export const EMPTY_STATE: StepState = {
   isolation: undefined,
   earlierPath: undefined,
   earlierHosts: [],
-  owner: undefined,
+  owners: [],
   groups: [],
   stopped: false,
 };

@@ -28,8 +28,8 @@ export function stateWriter(store: StateStore) {
       store.saveState(NAME.earlierHosts, JSON.stringify([...new Set(hosts)]));
       store.saveState(NAME.earlier, path);
     },
-    owner(hash: string): void {
-      store.saveState(NAME.owner, hash);
+    owners(hashes: readonly string[]): void {
+      store.saveState(NAME.owner, JSON.stringify(hashes));
     },
     /** A login about to start: saved before its client runs, once per (client, file, host). */
     login({ client, host, file }: Target): void {
@@ -68,7 +68,7 @@ export function encodeState(state: StepState): Record<string, string> {
   }
   if (state.isolation) writer.isolation(state.isolation);
   if (state.earlierPath) writer.earlier(state.earlierPath, state.earlierHosts);
-  if (state.owner) writer.owner(state.owner);
+  if (state.owners.length > 0) writer.owners(state.owners);
   for (const pgid of state.groups) writer.group(pgid);
   if (state.stopped) writer.stopped();
   return saved;

@@ -1,8 +1,7 @@
 // The access check's lines and table: the role, the region and the command that fixes each denial.
 import { describe, expect, it } from 'vitest';
-import { denialLine, quotaCell, quotaWarnings, regionOf } from '../../../src/access/messages.ts';
+import { denialLine, policyCommand, quotaCell, quotaWarnings, refusedLine, regionOf, unprovenLine } from '../../../src/access/messages.ts';
 import { passedImages } from '../../../src/access/check.ts';
-import { parseChallenge } from '../../../src/access/registry.ts';
 import { renderAccess } from '../../../src/access/summary.ts';
 
 const image = { namespace: 'team-a', name: 'app', repository: 'team-a/app' };
@@ -53,11 +52,34 @@ describe('access messages', () => {
     expect(renderAccess(report, ['h1', 'h2'])).toContain('| `team-a/b` | ✅ can push | ❌ denied |');
   });
 
-  it('reads the registry challenge', () => {
-    expect(parseChallenge('Bearer realm="https://h/oauth/token",service="registry"')).toEqual({
-      realm: 'https://h/oauth/token',
-      service: 'registry',
-    });
-    expect(parseChallenge('Basic realm="x"')).toBeUndefined();
+  it('the global registry is a geography, not a region: its policy command has no --region', () => {
+    for (const host of ['icr.io', 'private.icr.io']) {
+      const command = policyCommand(host, 'team-a', 'push');
+      expect(command).toContain('--service-name container-registry --attributes "geography=global" --resource-type namespace');
+      expect(command).not.toContain('--region');
+    }
+    expect(policyCommand('us.icr.io', 'team-a', 'pull')).toContain('--roles Reader --service-name container-registry --region us-south ');
+  });
+
+  it('a denial names a context-based restriction as a possible cause, a missing namespace does not', () => {
+    for (const reason of ['no-role', 'either'] as const) {
+      expect(denialLine('us.icr.io', image, 'push', reason, 'HTTP 403')).toMatch(
+        /or a context-based restriction on the account \(an IP or network rule\) refuses this runner's address.*self-hosted runner it allows\.$/,
+      );
+    }
+    expect(denialLine('us.icr.io', image, 'push', 'missing', 'x')).not.toContain('context-based');
+  });
+
+  it('refused credentials are one line for the host, with the secret to check', () => {
+    expect(refusedLine('us.icr.io', 'iamapikey', 'HTTP 400 with no body')).toBe(
+      'us.icr.io refused the credentials the clients were given (username iamapikey; HTTP 400 with no body), as ICR answers a username and password it does not accept; check that the api-key secret holds an enabled API key of the account that owns this registry (with trusted-profile, that the profile trusts its service ID).',
+    );
+    expect(refusedLine('cp.icr.io', 'cp', 'HTTP 401')).toContain('check that the entitlement-key secret holds a current entitlement key');
+  });
+
+  it('an answer that proves nothing names host and image, and what the registry said', () => {
+    expect(unprovenLine('de.icr.io', image, 'push', 'de.icr.io answered HTTP 404: NAME_UNKNOWN: x')).toBe(
+      'Push to de.icr.io/team-a/app could not be shown to be allowed: de.icr.io answered HTTP 404: NAME_UNKNOWN: x; check that namespace team-a exists in region eu-de (de.icr.io) (ibmcloud cr namespace-list), and try again later if it does.',
+    );
   });
 });

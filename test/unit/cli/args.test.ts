@@ -15,7 +15,14 @@ const refused = (argv: string[]): string => {
 
 describe('parseCli', () => {
   it('logs in by default, with no inputs', () => {
-    expect(parseCli([])).toEqual({ command: 'login', inputs: {}, apiKeyStdin: false, keyFromEnv: true, quiet: false });
+    expect(parseCli([])).toEqual({
+      command: 'login',
+      inputs: {},
+      apiKeyStdin: false,
+      entitlementKeyStdin: false,
+      keyFromEnv: true,
+      quiet: false,
+    });
   });
 
   it('maps each option to the input of the same name', () => {
@@ -68,6 +75,21 @@ describe('parseCli', () => {
     const message = refused(argv);
     expect(message).toMatch(/^The API key is never taken from the command line/);
     expect(message).not.toContain('k ');
+  });
+
+  it('takes the entitled registry from argv, its key only from stdin or the environment', () => {
+    expect(parseCli(['--entitled-registry', 'cp.stg.icr.io', '--entitlement-key-stdin'])).toMatchObject({
+      inputs: { 'entitled-registry': 'cp.stg.icr.io' },
+      entitlementKeyStdin: true,
+      apiKeyStdin: false,
+    });
+    for (const argv of [['--entitlement-key', 'eyJ.k'], ['--entitlement-key=eyJ.k']]) {
+      const message = refused(argv);
+      expect(message).toMatch(/^The entitlement key is never taken from the command line.*IBM_ENTITLEMENT_KEY.*--entitlement-key-stdin/);
+      expect(message).not.toContain('eyJ.k');
+    }
+    expect(refused(['--api-key-stdin', '--entitlement-key-stdin'])).toMatch(/^Only one key can come from stdin/);
+    expect(refused(['logout', '--entitled-registry', 'cp.icr.io'])).toMatch(/takes no login options/);
   });
 
   it('names an unknown option, and an unknown command', () => {

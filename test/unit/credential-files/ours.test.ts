@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, open, readdir, rm, stat, utimes, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { otherRuns, pairHash, recordsDir, writeRecord, type RunRecord } from '../../../src/credential-files/ours.ts';
+import { otherRuns, pairHash, recordsDir, whoseEarlier, writeRecord, type RunRecord } from '../../../src/credential-files/ours.ts';
 
 let dir = '';
 let env: NodeJS.ProcessEnv = {};
@@ -31,7 +31,7 @@ const record = (run: string, folder = join(dir, 'gone')): RunRecord => ({
   run,
   pid: 4242,
   folder,
-  hash: pairHash('iamapikey', `key-of-${run}`),
+  hashes: [pairHash('iamapikey', `key-of-${run}`)],
 });
 const daysAgo = async (path: string, days: number): Promise<void> => {
   const then = new Date(Date.now() - days * 24 * 3600 * 1000);
@@ -60,7 +60,8 @@ describe('the record of our own logins', () => {
   it.each([
     ['not JSON', 'bad-1.json', '{"run": "bad-1", "pid'],
     ['a record under another run’s name', 'bad-2.json', JSON.stringify(record('someone-else'))],
-    ['a hash that is not a SHA-256', 'bad-3.json', JSON.stringify({ ...record('bad-3'), hash: 'x' })],
+    ['a hash that is not a SHA-256', 'bad-3.json', JSON.stringify({ ...record('bad-3'), hashes: [pairHash('cp', 'k'), 'x'] })],
+    ['without a hash', 'bad-6.json', JSON.stringify({ ...record('bad-6'), hashes: [] })],
     ['a relative folder', 'bad-4.json', JSON.stringify({ ...record('bad-4'), folder: '../../etc' })],
     ['a pid that is not one', 'bad-5.json', JSON.stringify({ ...record('bad-5'), pid: '1' })],
   ])('ignores and removes a record that is %s', async (_what, name, text) => {
@@ -68,6 +69,31 @@ describe('the record of our own logins', () => {
     await writeRecord(env, record('good'));
     expect((await otherRuns(env, 'this-run')).map((r) => r.run)).toEqual(['good']);
     expect(await readdir(runs)).toEqual(['good.json']);
+  });
+
+  it('holds every credential a run stores, and reads the one hash an older icr-login wrote', async () => {
+    const icr = pairHash('iamapikey', 'key-of-both');
+    const cp = pairHash('cp', 'entitlement-of-both');
+    await writeRecord(env, { ...record('both'), hashes: [icr, cp] });
+    const { hashes: _none, ...older } = record('older');
+    await writeFile(join(runs, 'older.json'), JSON.stringify({ ...older, hash: icr }));
+    const others = await otherRuns(env, 'this-run');
+    expect(others.map((r) => [r.run, r.hashes]).sort()).toEqual([
+      ['both', [icr, cp]],
+      ['older', [icr]],
+    ]);
+    // An entry is that run's when it holds either of its credentials.
+    const entry = (user: string, secret: string) => ({
+      file: '/f',
+      host: 'h',
+      entry: { auth: Buffer.from(`${user}:${secret}`).toString('base64') },
+    });
+    const { dead, users } = whoseEarlier(
+      [entry('cp', 'entitlement-of-both'), entry('cp', 'the-users-own')],
+      others.filter((r) => r.run === 'both'),
+    );
+    expect(dead.map((e) => e.entry)).toEqual([entry('cp', 'entitlement-of-both').entry]);
+    expect(users.map((e) => e.entry)).toEqual([entry('cp', 'the-users-own').entry]);
   });
 
   it('ignores and removes a folder or a FIFO among the records, without waiting on the FIFO', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, jwtClaims, readIamAnswer } from '../../../src/iam/answer.ts';
+import { describeFailure, jwtClaims, knownRefusal, readIamAnswer } from '../../../src/iam/answer.ts';
 
 const b64 = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (claims: object): string => `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.c2ln`;
@@ -30,10 +30,10 @@ describe('IAM answers', () => {
   });
 
   it('treats every field but access_token and expires_in as optional', () => {
-    const a = readIamAnswer(200, 'application/json', JSON.stringify({ access_token: 'opaque', expires_in: 60 }), 1_000_000);
+    const a = readIamAnswer(200, 'application/json', JSON.stringify({ access_token: 'opaque-token-0123', expires_in: 60 }), 1_000_000);
     expect(a).toMatchObject({
       ok: true,
-      tokens: { accessToken: 'opaque', expiration: 1060, accountId: undefined, refreshToken: undefined },
+      tokens: { accessToken: 'opaque-token-0123', expiration: 1060, accountId: undefined, refreshToken: undefined },
     });
   });
 
@@ -41,9 +41,14 @@ describe('IAM answers', () => {
     const a = readIamAnswer(
       200,
       'application/json',
-      JSON.stringify({ access_token: ACCESS, expires_in: 3600, refresh_token: 'r3fr3sh', refresh_token_expiration: 1_900_000_000 }),
+      JSON.stringify({
+        access_token: ACCESS,
+        expires_in: 3600,
+        refresh_token: 'r3fr3sh-t0ken-0123',
+        refresh_token_expiration: 1_900_000_000,
+      }),
     );
-    expect(a).toMatchObject({ ok: true, tokens: { refreshToken: 'r3fr3sh', refreshTokenExpiration: 1_900_000_000 } });
+    expect(a).toMatchObject({ ok: true, tokens: { refreshToken: 'r3fr3sh-t0ken-0123', refreshTokenExpiration: 1_900_000_000 } });
   });
 
   it.each([400, 401, 403])("a %i in either of IAM's error shapes is a refused credential, never retried", (status) => {
@@ -66,6 +71,67 @@ describe('IAM answers', () => {
         'IAM rejected the API key (BXNIM0415E: Provided API key could not be found.); check the api-key secret, and that the key still exists, is enabled and has not expired.',
       );
       expect(sentence).not.toMatch(/iam-endpoint|proxy|locked/);
+    }
+  });
+
+  it.each([
+    ['an access_token', { access_token: '0.1', expires_in: 3600 }, 'an access_token of 3 characters'],
+    ['a refresh_token', { access_token: ACCESS, refresh_token: '127', expires_in: 3600 }, 'a refresh_token of 3 characters'],
+    ['a 15-character access_token', { access_token: 'abcdefghijklmno' }, 'an access_token of 15 characters'],
+  ])('a 200 with %s too short to be a token is refused as an answer, naming IAM', (_what, body, said) => {
+    const a = readIamAnswer(200, 'application/json', JSON.stringify(body));
+    expect(a).toMatchObject({ ok: false, kind: 'broken' });
+    if (!a.ok) {
+      expect(describeFailure(a)).toBe(
+        `IAM answered 200 with ${said}, too short to be an IAM token; check iam-endpoint and any proxy between the runner and IAM.`,
+      );
+    }
+  });
+
+  it('"not_supported" is no refresh token, not a short one', () => {
+    const a = readIamAnswer(200, 'application/json', JSON.stringify({ access_token: ACCESS, refresh_token: 'not_supported' }));
+    expect(a).toMatchObject({ ok: true, tokens: { refreshToken: undefined } });
+  });
+
+  it.each([
+    [
+      'BXNIM0430E',
+      'User login from given IP address is not permitted.',
+      /^IAM refused to issue a token to this runner's address \(BXNIM0430E: User login from given IP address is not permitted\.\): the account allows logins only from the IP addresses it lists.*self-hosted runner.*IP address allowlist/,
+    ],
+    [
+      'BXNIM0436E',
+      'User is suspended in the requested account or invalid.',
+      /^IAM refused the key because its user is suspended in the account or no longer valid there \(BXNIM0436E: User is suspended/,
+    ],
+  ])('a 401 %s has IAM’s own reason and what to do, never "check the api-key secret"', (code, message, sentence) => {
+    for (const body of [
+      JSON.stringify({ errorCode: code, errorMessage: message }),
+      JSON.stringify({ errors: [{ code, message }], status_code: 401, trace: 't' }),
+    ]) {
+      const a = readIamAnswer(401, 'application/json', body);
+      // Classified by status and shape, as every refusal is; the code only chooses the words.
+      expect(a).toMatchObject({ ok: false, kind: 'refused', code });
+      if (a.ok) continue;
+      expect(knownRefusal(a)).toMatch(sentence);
+      expect(describeFailure(a)).toMatch(sentence);
+      expect(describeFailure(a)).not.toContain('check the api-key secret');
+    }
+  });
+
+  it('a refusal under another code keeps the general words (codes are examples of shape only)', () => {
+    // BXNIM0000E stands for any code no public source confirms: only status and shape count.
+    const a = readIamAnswer(
+      400,
+      'application/json',
+      JSON.stringify({ errorCode: 'BXNIM0000E', errorMessage: 'Provided API key is disabled.' }),
+    );
+    expect(a).toMatchObject({ ok: false, kind: 'refused' });
+    if (!a.ok) {
+      expect(knownRefusal(a)).toBeUndefined();
+      expect(describeFailure(a)).toMatch(
+        /^IAM rejected the API key \(BXNIM0000E: Provided API key is disabled\.\); check the api-key secret/,
+      );
     }
   });
 

@@ -20,7 +20,8 @@ const server = createServer((req, res) => {
     if (form.get('profile_id') === PROFILE && form.get('access_token') === 'sid-token') {
       res.end(JSON.stringify({ access_token: jwt({ account: { bss: PROFILE_ACCOUNT }, exp: 4e9 }), expires_in: 3600 }));
     } else {
-      res.writeHead(400).end(JSON.stringify({ errorCode: 'BXNIM0398E', errorMessage: 'The profile does not trust this identity.' }));
+      // A code of IAM's shape only: no public source shows what the assume grant answers here.
+      res.writeHead(400).end(JSON.stringify({ errorCode: 'BXNIM0000E', errorMessage: 'The profile does not trust this identity.' }));
     }
   });
 });
@@ -44,7 +45,7 @@ describe('the assume grant', () => {
     const before = forms.length;
     const other = 'Profile-99999999-2222-3333-4444-555555555555';
     await expect(assumeProfile(url, 'sid-token', other, FAST)).rejects.toThrow(
-      `IAM refused the key's service ID as trusted profile ${other} (BXNIM0398E: The profile does not trust this identity.); check that the profile trusts this service ID`,
+      `IAM refused the key's service ID as trusted profile ${other} (BXNIM0000E: The profile does not trust this identity.); check that the profile trusts this service ID`,
     );
     expect(forms.length - before).toBe(1);
   });

@@ -49,7 +49,9 @@ const FAST = { env: {}, policy: { retries: 1, baseMs: 10, capMs: 10 }, totalMs: 
 
 describe('the IAM exchange', () => {
   it('names itself in a User-Agent, as IBM SDKs do', async () => {
-    const s = await iam((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"t","expires_in":60}'));
+    const s = await iam((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"an-opaque-token-0123","expires_in":60}'),
+    );
     try {
       await exchangeApiKey(s.url, 'key', FAST);
       expect(s.seen[0]?.['user-agent']).toBe(USER_AGENT);

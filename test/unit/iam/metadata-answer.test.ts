@@ -45,7 +45,9 @@ describe('metadata answers', () => {
   });
 
   it('takes any 2xx as success', () => {
-    expect(readMetadataAnswer(201, 'application/json', JSON.stringify({ access_token: 'opaque', expires_in: 300 }))).toMatchObject({
+    expect(
+      readMetadataAnswer(201, 'application/json', JSON.stringify({ access_token: 'opaque-instance-identity-token', expires_in: 300 })),
+    ).toMatchObject({
       ok: true,
     });
   });

@@ -20,11 +20,27 @@ describe('api-key', () => {
   });
 
   it.each([
+    ['apikey', 'ibmcloud iam service-api-key-create … --output json'],
+    ['apiKey', "the console's apiKey.json"],
+    ['Apikey', "Terraform's ibm_iam_service_api_key file"],
+    ['APIKEY', 'any other case'],
+  ])('reads the key from a file whose field is %s (%s)', (field, _from) => {
+    const parsed = parseApiKey(JSON.stringify({ name: 'ci-key', [field]: ` ${KEY} `, id: 'ApiKey-1234' }));
+    expect(parsed.key).toBe(KEY);
+    expect(parsed.secrets).toEqual(expect.arrayContaining([KEY, 'ci-key', 'ApiKey-1234']));
+  });
+
+  it.each([
     [`${KEY.slice(0, 20)} ${KEY.slice(20)}`, /whitespace or control characters inside the key/],
     [`${KEY}\u0007`, /whitespace or control characters inside the key/],
     ['eyJhbGciOiJSUzI1NiJ9.eyJpYW1faWQiOiJ4In0.c2lnbmF0dXJl', /holds a JWT/],
     ['{"apikey": ', /not valid JSON/],
-    ['{"name": "x"}', /without an "apikey" field/],
+    [
+      '{"name": "x"}',
+      /without an API key field \("apikey" as ibmcloud writes it, "apiKey" as in the console's apiKey.json, or "Apikey" as Terraform writes it\)/,
+    ],
+    ['{"apikey": 7}', /without an API key field/],
+    ['{"api_key": "x"}', /without an API key field/],
   ])('refuses %j', (input, message) => {
     expect(() => parseApiKey(input)).toThrow(message);
   });

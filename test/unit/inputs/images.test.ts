@@ -28,7 +28,7 @@ describe('parseImages', () => {
   it.each([
     [
       'quay.io/my-team/app',
-      /names "quay.io", which is neither an ICR domain \(like us.icr.io\) nor listed in input registry; fix the host, or add it to registry\.$/,
+      /names "quay.io", which is neither an ICR domain \(like us.icr.io\) nor listed in input registry nor the entitled registry; fix the host, or add it to registry\.$/,
     ],
     ['localhost/my-team/app', /names "localhost", which is neither an ICR domain/],
     ['us.icr.io:99999/my-team/app', /names "us.icr.io:99999", which is not a valid registry host or host:port\.$/],

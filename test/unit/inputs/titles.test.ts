@@ -46,7 +46,7 @@ describe('annotation titles', () => {
     [{ timeout: '0' }, 'timeout', /between 1 and 3600/],
     [{ 'missing-key': 'ignore' }, 'missing-key', /must be one of fail, skip/],
     [{ 'api-key': '{"apikey": 1' }, 'api-key', /not valid JSON/],
-    [{ 'api-key': '{"name": "k"}' }, 'api-key', /without an "apikey" field/],
+    [{ 'api-key': '{"name": "k"}' }, 'api-key', /without an API key field/],
     [{ 'api-key': '' }, 'api-key', /^no key$/],
     [{ images: 'Team/App' }, 'images', /upper-case/],
     [{ access: 'write' }, 'access', /must be one of push, pull/],

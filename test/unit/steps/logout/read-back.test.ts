@@ -32,7 +32,7 @@ const held = async (): Promise<string[]> => Object.keys((JSON.parse(await readFi
 
 async function post(logins: readonly Recorded[], idle: string[] = [], saved: Record<string, string> = {}) {
   const clients = await fakeFileClients(['skopeo', 'buildah', 'podman'], { idle });
-  const state = { ...encodeState({ ...EMPTY_STATE, run: RUN, owner: pairHash('iamapikey', SECRET), logins }), ...saved };
+  const state = { ...encodeState({ ...EMPTY_STATE, run: RUN, owners: [pairHash('iamapikey', SECRET)], logins }), ...saved };
   const rt: FakeRuntime = fakeRuntime({ env: { PATH: clients.dir, XDG_STATE_HOME: join(dir, 'state') }, state });
   const result = await logoutStep(rt);
   const calls = Object.fromEntries(await Promise.all(['skopeo', 'buildah', 'podman'].map(async (c) => [c, await clients.calls(c)])));
@@ -77,7 +77,7 @@ describe('the logout of a file the containers tools share', () => {
       run: '9a8b7c6d-0000-4000-8000-000000000000',
       pid: 4242,
       folder: join(dir, 'gone'),
-      hash: pairHash('iamapikey', theirs),
+      hashes: [pairHash('iamapikey', theirs)],
     };
     await writeRecord({ XDG_STATE_HOME: join(dir, 'state') }, record);
     const { rt, calls } = await post([at('podman')]);

@@ -60,7 +60,7 @@ describe('logoutStep', () => {
 
   it('logs out every recorded login, reads each back, masks the key post is handed again, and summarises', async () => {
     const clients = await withClients(fakeFileClients(['docker']));
-    const state = encodeState({ ...EMPTY_STATE, run: RUN, owner, logins: [login('us.icr.io'), login('de.icr.io')] });
+    const state = encodeState({ ...EMPTY_STATE, run: RUN, owners: [owner], logins: [login('us.icr.io'), login('de.icr.io')] });
     const key = 'unit-test-api-key-0123456789abcdefghijkl';
     const rt = fakeRuntime({ env: { PATH: clients.dir }, state, inputs: { 'api-key': key } });
     expect(await logoutStep(rt)).toEqual({ ok: true, outstanding: [] });
@@ -74,7 +74,7 @@ describe('logoutStep', () => {
 
   it('warns, without failing and without saying logged out, when a recorded client is gone from PATH', async () => {
     const clients = await withClients(fakeFileClients(['podman']));
-    const state = encodeState({ ...EMPTY_STATE, run: RUN, owner, logins: [login('us.icr.io')] });
+    const state = encodeState({ ...EMPTY_STATE, run: RUN, owners: [owner], logins: [login('us.icr.io')] });
     const rt = fakeRuntime({ env: { PATH: clients.dir }, state });
     const result = await logoutStep(rt);
     expect(result).toEqual({ ok: false, outstanding: [login('us.icr.io')] });
@@ -94,7 +94,7 @@ describe('logoutStep', () => {
     await writeFile(file, '{"auths": {}}');
     // de.icr.io: main saw it succeed, and it is gone by now (post ran before): logged out.
     const logins = [{ ...login('us.icr.io'), ended: undefined }, login('de.icr.io')];
-    const rt = fakeRuntime({ env: { PATH: clients.dir }, state: encodeState({ ...EMPTY_STATE, run: RUN, owner, logins }) });
+    const rt = fakeRuntime({ env: { PATH: clients.dir }, state: encodeState({ ...EMPTY_STATE, run: RUN, owners: [owner], logins }) });
     expect(await logoutStep(rt)).toEqual({ ok: true, outstanding: [] });
     expect(rt.infos).toEqual(['docker: never logged in (us.icr.io).', 'docker: logged out (de.icr.io).']);
     expect(await clients.calls('docker')).toEqual([]);

@@ -8,7 +8,7 @@ const RUN = '0f8e3a52-1b7c-4d2e-9f00-123456789abc';
 const login = { client: 'docker' as const, host: 'us.icr.io', file: '/home/u/.docker/config.json' };
 
 describe('state main hands post', () => {
-  it('round-trips the run, logins, groups, isolation, owner and the earlier-credentials path', () => {
+  it('round-trips the run, logins, groups, isolation, owners and the earlier-credentials path', () => {
     const state = {
       ...EMPTY_STATE,
       run: RUN,
@@ -18,7 +18,8 @@ describe('state main hands post', () => {
       isolation: { dir: '/t/i', dockerConfig: '/t/i/docker', authFile: '/t/i/auth.json' },
       earlierPath: '/t/e/credentials.json',
       earlierHosts: ['us.icr.io', 'de.icr.io'],
-      owner: 'a'.repeat(64),
+      // One hash per credential: ICR's and the entitled registry's.
+      owners: ['a'.repeat(64), 'b'.repeat(64)],
       groups: [4242, 4343],
       stopped: false,
     };
@@ -102,6 +103,11 @@ describe('state main hands post', () => {
       ['us.icr.io', 'logged-in'],
       ['jp.icr.io', undefined],
     ]);
+  });
+
+  it('reads the one owner hash a session of an older icr-login holds, and drops junk among hashes', () => {
+    expect(readState(store({ run: RUN, owner: 'c'.repeat(64) })).owners).toEqual(['c'.repeat(64)]);
+    expect(readState(store({ run: RUN, owner: JSON.stringify(['d'.repeat(64), 'x', 7]) })).owners).toEqual(['d'.repeat(64)]);
   });
 
   it('ignores junk in every field', () => {
