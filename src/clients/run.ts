@@ -12,7 +12,7 @@ import type { ClientName } from '../inputs/settings.ts';
 
 /**
  * A client that is no process: docker-config writes docker's config.json itself (credential-files/
- * docker-config.ts). It is a ClientTool like the programs, so the plan, the write order, the file's
+ * docker/config-client.ts). It is a ClientTool like the programs, so the plan, the write order, the file's
  * lock, the state and post treat it as any client; only its login, logout and check are functions
  * of ours instead of commands. credential-files/ sits above this layer, so the steps hand it in.
  */

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
-import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker-helper.ts';
+import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker/helper.ts';
 import { parseJson, parseJsonObject } from '../lib/json.ts';
 import { dockersFile } from './paths.ts';
 import { writePrivateFile } from './private-files.ts';

@@ -11,7 +11,7 @@ import type { ClientName } from '../inputs/settings.ts';
 import { errnoCode } from '../lib/errors.ts';
 import { parseJsonObject } from '../lib/json.ts';
 import { helperFor, type AuthFile } from './auth-file.ts';
-import { helperErase, helperLookup } from './docker-helper.ts';
+import { helperErase, helperLookup } from './docker/helper.ts';
 import type { Earlier } from './earlier.ts';
 import { entryHash } from './ours.ts';
 

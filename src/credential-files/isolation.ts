@@ -1,7 +1,7 @@
 // isolate: true — this job's credentials in files of its own under RUNNER_TEMP, so jobs sharing a HOME never meet.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { carryDockerSettings } from './docker-settings.ts';
+import { carryDockerSettings } from './docker/settings.ts';
 import { privateDir } from './private-files.ts';
 
 export interface Isolation {

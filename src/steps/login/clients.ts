@@ -5,7 +5,7 @@ import { describeOutcome, failed, type Outcome, type Target } from '../../client
 import { runLogins, type LoginHooks } from '../../clients/run-logins.ts';
 import type { ClientTool } from '../../clients/run.ts';
 import type { ClientName } from '../../inputs/settings.ts';
-import { withFileLock } from '../../credential-files/lock.ts';
+import { withFileLock } from '../../credential-files/lock/lock.ts';
 import type { HostCredentials } from '../../iam/credential.ts';
 import { describe } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';

@@ -3,7 +3,7 @@
 // docs/icr.md#compute-resources) and finding the clients, side by side.
 import { discoverClients } from '../../clients/discover.ts';
 import type { ClientTool } from '../../clients/run.ts';
-import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
+import { OWN_CLIENTS } from '../../credential-files/docker/config-client.ts';
 import { assumeProfile } from '../../iam/assume.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import { tokenSecrets } from '../../iam/credential.ts';

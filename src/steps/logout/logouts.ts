@@ -4,9 +4,9 @@
 import { clientTool } from '../../clients/discover.ts';
 import { describeOutcome, type Recorded, type Target } from '../../clients/plan.ts';
 import { runLogouts } from '../../clients/run-logouts.ts';
-import { OWN_CLIENTS } from '../../credential-files/docker-config.ts';
+import { OWN_CLIENTS } from '../../credential-files/docker/config-client.ts';
 import { loadEarlier } from '../../credential-files/earlier.ts';
-import { withFileLock } from '../../credential-files/lock.ts';
+import { withFileLock } from '../../credential-files/lock/lock.ts';
 import { pinnedTo } from '../../credential-files/paths.ts';
 import { runnerTemp } from '../../credential-files/run-folder.ts';
 import { secondsToMs } from '../../lib/time.ts';

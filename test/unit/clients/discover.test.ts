@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverClients } from '../../../src/clients/discover.ts';
-import { OWN_CLIENTS } from '../../../src/credential-files/docker-config.ts';
+import { OWN_CLIENTS } from '../../../src/credential-files/docker/config-client.ts';
 import { fakeClients } from '../../fakes/clients.ts';
 
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerConfigClient } from '../../../src/credential-files/docker-config.ts';
+import { dockerConfigClient } from '../../../src/credential-files/docker/config-client.ts';
 import { installHelper } from '../../harness/credential-helper.ts';
 
 const HOST = 'us.icr.io';

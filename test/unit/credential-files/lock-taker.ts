@@ -1,7 +1,7 @@
 // A taker of a credentials file's lock in a process of its own, started by lock.test.ts over IPC.
 // `take`: one turn per message, answered with whether it was alone inside. `loop`: turns until killed,
 // reporting each (the test kills it at random moments, in the middle of anything).
-import { withFileLock } from '../../../src/credential-files/lock.ts';
+import { withFileLock } from '../../../src/credential-files/lock/lock.ts';
 import { aloneInside } from './lock-invariant.ts';
 
 interface Turn {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockPath, withFileLock } from '../../../src/credential-files/lock.ts';
+import { lockPath, withFileLock } from '../../../src/credential-files/lock/lock.ts';
 import { aloneInside, deadPid } from './lock-invariant.ts';
 
 let dir = '';
@@ -209,7 +209,7 @@ describe('a taker or releaser killed half way', () => {
  * had not ended after 5 s (then it is killed by its pid).
  */
 async function lockInChild(): Promise<string> {
-  const script = `import('${join(import.meta.dirname, '../../../src/credential-files/lock.ts')}').then((m) => m.withFileLock(${JSON.stringify(file)}, 1000, async () => 'got the lock')).then((r) => console.log(r), (e) => console.log(e.message));`;
+  const script = `import('${join(import.meta.dirname, '../../../src/credential-files/lock/lock.ts')}').then((m) => m.withFileLock(${JSON.stringify(file)}, 1000, async () => 'got the lock')).then((r) => console.log(r), (e) => console.log(e.message));`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let out = '';

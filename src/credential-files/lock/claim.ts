@@ -6,8 +6,8 @@
 // A claim whose winner died is itself a lock, taken over the same way one level down.
 import { link, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { errnoCode } from '../lib/errors.ts';
-import { alive, isStale, look, NotALockFile, type Holder, type Seen } from './lock-files.ts';
+import { errnoCode } from '../../lib/errors.ts';
+import { alive, isStale, look, NotALockFile, type Holder, type Seen } from './files.ts';
 
 const CLAIM = '.claim-';
 const HOLDER = '.new-';

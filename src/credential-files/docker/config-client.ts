@@ -7,16 +7,16 @@
 // not know; we keep them: another tool wrote them). Each change is read back before it counts.
 // Adapter over node:fs and the helper.
 import { readFile } from 'node:fs/promises';
-import { done, failed, type Outcome } from '../clients/plan.ts';
-import type { OwnClients } from '../clients/discover.ts';
-import type { ClientContext, OwnClient } from '../clients/run.ts';
-import type { Credential } from '../iam/credential.ts';
-import { errnoCode, UserError } from '../lib/errors.ts';
-import { parseAuthFileOrRefuse, withEntry, type AuthFile } from './auth-file.ts';
-import { helperErase, helperLookup, helperProgram, helperStore } from './docker-helper.ts';
-import { credentialsFile } from './paths.ts';
-import { platformOf } from './platform.ts';
-import { replaceFile } from './replace-file.ts';
+import { done, failed, type Outcome } from '../../clients/plan.ts';
+import type { OwnClients } from '../../clients/discover.ts';
+import type { ClientContext, OwnClient } from '../../clients/run.ts';
+import type { Credential } from '../../iam/credential.ts';
+import { errnoCode, UserError } from '../../lib/errors.ts';
+import { parseAuthFileOrRefuse, withEntry, type AuthFile } from '../auth-file.ts';
+import { helperErase, helperLookup, helperProgram, helperStore } from './helper.ts';
+import { credentialsFile } from '../paths.ts';
+import { platformOf } from '../platform.ts';
+import { replaceFile } from '../replace-file.ts';
 
 const CLIENT = 'docker-config';
 

@@ -2,8 +2,8 @@
 // nobody's credentials do. Adapter over node:fs.
 import { readFile, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJsonObject } from '../lib/json.ts';
-import { writePrivateFile } from './private-files.ts';
+import { parseJsonObject } from '../../lib/json.ts';
+import { writePrivateFile } from '../private-files.ts';
 
 const isDirectory = (path: string): Promise<boolean> =>
   stat(path).then(

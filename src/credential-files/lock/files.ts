@@ -1,10 +1,10 @@
 // The files a lock is made of, read without trusting what is at their paths: the lock file itself,
 // each taker's holder file (written whole before it is linked into place) and the claims on a lock
-// (lock-claim.ts). Adapter over node:fs.
+// (claim.ts). Adapter over node:fs.
 import { open } from 'node:fs/promises';
-import { UserError } from '../lib/errors.ts';
-import { parseJsonObject } from '../lib/json.ts';
-import { readRegularFile } from './regular-file.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseJsonObject } from '../../lib/json.ts';
+import { readRegularFile } from '../regular-file.ts';
 
 export interface Holder {
   readonly pid: number;

@@ -1,16 +1,16 @@
 // One writer at a time for a credentials file, across processes: every run of ours (other jobs on a
 // shared runner included) takes an exclusive lock file beside it before a client or we write it.
 // The lock file appears whole (a holder file written first, then linked into place: link() never
-// replaces), and is only ever removed through its claim (lock-claim.ts): a stale lock goes once,
+// replaces), and is only ever removed through its claim (claim.ts): a stale lock goes once,
 // to one taker, and a release never removes a lock that is no longer its own.
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { msToSeconds } from '../lib/time.ts';
-import { sleep } from '../lib/retry.ts';
-import { errnoCode, UserError } from '../lib/errors.ts';
-import { isStale, look, NotALockFile, writeHolder, type Holder } from './lock-files.ts';
-import { holderFile, removeExactly, sweep } from './lock-claim.ts';
+import { msToSeconds } from '../../lib/time.ts';
+import { sleep } from '../../lib/retry.ts';
+import { errnoCode, UserError } from '../../lib/errors.ts';
+import { isStale, look, NotALockFile, writeHolder, type Holder } from './files.ts';
+import { holderFile, removeExactly, sweep } from './claim.ts';
 
 export const lockPath = (file: string): string => `${file}.icr-login.lock`;
 

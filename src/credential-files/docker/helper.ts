@@ -1,13 +1,13 @@
 // docker's credential helpers (credsStore/credHelpers, which containers/image honours too): find them, and read or write one secret through them.
 import { basename } from 'node:path';
-import { helperFor, type AuthFile } from './auth-file.ts';
-import { dockersFile } from './paths.ts';
-import { UserError } from '../lib/errors.ts';
-import { parseJsonObject } from '../lib/json.ts';
-import { findExecutable } from '../clients/discover.ts';
-import type { ProcessGroups } from '../clients/groups.ts';
-import { run } from '../clients/process.ts';
-import { commandFailure } from '../clients/run.ts';
+import { helperFor, type AuthFile } from '../auth-file.ts';
+import { dockersFile } from '../paths.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseJsonObject } from '../../lib/json.ts';
+import { findExecutable } from '../../clients/discover.ts';
+import type { ProcessGroups } from '../../clients/groups.ts';
+import { run } from '../../clients/process.ts';
+import { commandFailure } from '../../clients/run.ts';
 
 export interface HelperSecret {
   readonly ServerURL: string;
