@@ -24,8 +24,18 @@ const lean = {
       const { version } = JSON.parse(await readFile(args.path, 'utf8'));
       return { contents: JSON.stringify({ version }), loader: 'json' };
     });
+    // @actions/core loads node:crypto for one random UUID (a file command's delimiter): ours reads the
+    // OS's random source instead, and a step's start is spared loading crypto (docs/performance.md).
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: resolve(import.meta.dirname, '..', 'src/lib/random-id.ts') } : undefined,
+    );
+    // @actions/core's platform (OS details, through @actions/exec and @actions/io) is never asked for.
+    b.onResolve({ filter: /^\.\/platform\.js$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: 'platform', namespace: 'stub' } : undefined,
+    );
     // @actions/core imports its HTTP client only for OIDC tokens, which we never request.
     b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
+    b.onLoad({ filter: /^platform$/, namespace: 'stub' }, () => ({ contents: 'export {};', loader: 'js' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents:
         'const no = class { constructor() { throw new Error("OIDC is not part of icr-login"); } };\nexport { no as HttpClient, no as BearerCredentialHandler };',
@@ -39,6 +49,11 @@ const result = await build({
   entryPoints: entries,
   outdir: 'dist',
   bundle: true,
+  // What a path needs only when it takes it (the login's phases after the inputs, the access check,
+  // isolation, a compute identity) is loaded by import() from a chunk beside the entries, shared by
+  // all three; deterministic names, so CI's diff of dist/ still holds.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   // The action runs on node24 (action.yml); the CLI on Node 22 (package.json engines). One floor for
@@ -51,8 +66,6 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   plugins: [lean],
-  // Some dependencies are CommonJS and call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
 
 // The licence notice of everything bundled, from what esbuild actually put in.

@@ -43,14 +43,26 @@ export async function packagesFromSourceMaps(distDir = join(ROOT, 'dist')) {
   return usage;
 }
 
-/** The same, from an esbuild metafile (build({ metafile: true }).metafile), paths relative to `root`. */
+/**
+ * The same, from an esbuild metafile (build({ metafile: true }).metafile), paths relative to `root`.
+ * A package in a chunk is named by the entries that load that chunk (at once or by import()).
+ */
 export function packagesFromMetafile(metafile, root = ROOT) {
   const usage = new Map();
-  for (const [output, { inputs = {} }] of Object.entries(metafile.outputs)) {
-    if (!output.endsWith('.js')) continue;
-    for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
-      const dir = bytesInOutput > 0 ? packageDirOf(input) : undefined;
-      if (dir) add(usage, resolve(root, dir), basename(output));
+  const outputs = metafile.outputs;
+  const entries = Object.keys(outputs).filter((o) => o.endsWith('.js') && outputs[o].entryPoint !== undefined);
+  const reach = (from, seen = new Set()) => {
+    if (seen.has(from)) return seen;
+    seen.add(from);
+    for (const { path } of outputs[from]?.imports ?? []) if (outputs[path]) reach(path, seen);
+    return seen;
+  };
+  for (const entry of entries) {
+    for (const output of reach(entry)) {
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[output].inputs ?? {})) {
+        const dir = bytesInOutput > 0 ? packageDirOf(input) : undefined;
+        if (dir) add(usage, resolve(root, dir), basename(entry));
+      }
     }
   }
   return usage;

@@ -1,6 +1,6 @@
 // icr-login for everything that is not a GitHub runner: the same steps, driven from argv.
-// Exports run(); the bundle calls it (scripts/bundle.mjs).
-import { parseCli, USAGE } from './cli/args.ts';
+// Exports run(); the bundle calls it (scripts/bundle.mjs). Its --help text is loaded only for --help.
+import { parseCli } from './cli/args.ts';
 import { login, logout, readStdin } from './cli/commands.ts';
 import { INPUT } from './inputs/settings.ts';
 import { describe, UserError } from './lib/errors.ts';
@@ -14,7 +14,7 @@ async function main(): Promise<number> {
     process.stderr.write(`icr-login: ${e instanceof UserError ? e.message : String(e)}\n`);
     return 2;
   }
-  if (cmd.command === 'help') return (void process.stdout.write(`${USAGE}\n`), 0);
+  if (cmd.command === 'help') return (void process.stdout.write(`${(await import('./cli/usage.ts')).USAGE}\n`), 0);
   if (cmd.command === 'version') return (void process.stdout.write(`${pkg.version}\n`), 0);
   const env = process.env;
   if (cmd.command === 'logout') return logout(env, cmd.quiet);

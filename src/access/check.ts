@@ -156,8 +156,3 @@ export async function checkAccess(r: AccessRequest): Promise<AccessReport> {
   await Promise.all(reads);
   return { rows: perHost.flat(), quotas };
 }
-
-/** Every host/namespace/name that passed: hosts in input order, then images. */
-export function passedImages(report: AccessReport, hosts: readonly string[]): string[] {
-  return hosts.flatMap((h) => report.rows.filter((row) => row.host === h && row.ok).map((row) => `${h}/${row.image.repository}`));
-}

@@ -16,3 +16,8 @@ export function renderAccess(report: AccessReport, hosts: readonly string[]): st
   lines.push(`| quota used | ${hosts.map((h) => quotaCell(report.quotas.get(h))).join(' | ')} |`, '');
   return lines;
 }
+
+/** Every host/namespace/name that passed: hosts in input order, then images. */
+export function passedImages(report: AccessReport, hosts: readonly string[]): string[] {
+  return hosts.flatMap((h) => report.rows.filter((row) => row.host === h && row.ok).map((row) => `${h}/${row.image.repository}`));
+}

@@ -15,10 +15,11 @@ export function getLoginArgs(host: string): string[] {
 
 /**
  * The order in which clients that share a credentials file take turns: the quickest login first, so
- * the one that writes the shared login is cheap and the others only confirm it (skopeo is a small
- * binary; podman sets up its whole runtime for every command). docker-config runs no process at all.
+ * the one that writes the shared login is cheap (skopeo is a small binary), then the others, which
+ * only confirm it, slowest first (podman sets up its whole runtime for every command), so the last
+ * confirmation on the cores ends soonest. docker-config runs no process at all.
  */
-export const WRITE_ORDER: readonly ClientName[] = ['docker', 'docker-config', 'skopeo', 'buildah', 'podman'];
+export const WRITE_ORDER: readonly ClientName[] = ['docker', 'docker-config', 'skopeo', 'podman', 'buildah'];
 
 export function inWriteOrder(clients: readonly ClientName[]): ClientName[] {
   return [...clients].sort((a, b) => WRITE_ORDER.indexOf(a) - WRITE_ORDER.indexOf(b));

@@ -1,5 +1,5 @@
 // The GitHub runner as a Runtime, through @actions/core; every text scrubbed of masked secrets.
-import * as core from '@actions/core';
+import { debug, error, exportVariable, getInput, getState, info, saveState, setOutput, setSecret, summary, warning } from '@actions/core';
 import { firstLine } from '../lib/errors.ts';
 import type { Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
@@ -10,26 +10,26 @@ export function toolkitRuntime(): Runtime {
     env: process.env,
     words: GITHUB_WORDS,
     missingKeyMessage: MISSING_KEY_MESSAGE,
-    getInput: (name) => core.getInput(name),
-    mask: (secret) => core.setSecret(secret),
-    info: (message) => core.info(message),
-    warning: (message, title) => core.warning(message, title ? { title } : {}),
-    debug: (message) => core.debug(message),
+    getInput: (name) => getInput(name),
+    mask: (secret) => setSecret(secret),
+    info: (message) => info(message),
+    warning: (message, title) => warning(message, title ? { title } : {}),
+    debug: (message) => debug(message),
     fail: (message, title) => {
-      core.error(message, title ? { title } : {});
+      error(message, title ? { title } : {});
       process.exitCode = 1;
     },
-    setOutput: (name, value) => core.setOutput(name, value),
-    saveState: (name, value) => core.saveState(name, value),
-    getState: (name) => core.getState(name),
-    exportVariable: (name, value) => core.exportVariable(name, value),
+    setOutput: (name, value) => setOutput(name, value),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    exportVariable: (name, value) => exportVariable(name, value),
     writeSummary: async (markdown) => {
       if (!process.env['GITHUB_STEP_SUMMARY']) return;
       try {
-        await core.summary.addRaw(markdown, true).write();
+        await summary.addRaw(markdown, true).write();
       } catch (error) {
         // A summary that cannot be written is no reason to fail a login that worked.
-        core.warning(`Could not write the job summary (${firstLine(error instanceof Error ? error.message : String(error))}).`, {
+        warning(`Could not write the job summary (${firstLine(error instanceof Error ? error.message : String(error))}).`, {
           title: 'job summary',
         });
       }

@@ -4,7 +4,7 @@
 // are small JSON bodies, read whole; one that passes MAX_ANSWER_BYTES is cut off and refused.
 import type { Agent, IncomingMessage } from 'node:http';
 import { UserError } from '../lib/errors.ts';
-import { nodeReachesProxies, proxyFor, type Env } from './proxy.ts';
+import type { Env } from './proxy.ts';
 
 export type { Env };
 
@@ -40,14 +40,19 @@ export class AnswerTooLarge extends UserError {
   }
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
 // One agent per protocol and proxy, so the requests of a step to one host share a connection. Idle
 // sockets of an agent do not keep the process alive.
 const agents = new Map<string, Agent>();
 
 async function agentFor(url: URL, env: Env, direct: boolean): Promise<Agent> {
   const https = url.protocol === 'https:';
-  const proxy = direct ? undefined : proxyFor(url, env);
-  if (proxy && !nodeReachesProxies(process.versions.node)) {
+  // The proxy rules are loaded only where the env names a proxy at all.
+  const named = !direct && PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
+  const rules = named ? await import('./proxy.ts') : undefined;
+  const proxy = rules?.proxyFor(url, env);
+  if (proxy && !rules!.nodeReachesProxies(process.versions.node)) {
     throw new UserError(
       `Node ${process.versions.node} cannot reach a proxy on its own; run icr-login on Node 22.21 or later (24.5 or later on Node 24), or unset ${https ? 'HTTPS_PROXY and ' : ''}HTTP_PROXY.`,
       'proxy',

@@ -6,6 +6,7 @@ import type { AuthType, ClientName } from '../inputs/settings.ts';
 import type { IdentityKind } from '../inputs/identity.ts';
 import type { AccessReport } from '../access/check.ts';
 import { renderAccess } from '../access/summary.ts';
+import { caution, cell } from './caution.ts';
 
 export interface Report {
   readonly hosts: readonly string[];
@@ -26,28 +27,9 @@ export interface Report {
   readonly entitled?: string | undefined;
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 function mark(outcome: Outcome | undefined): string {
   if (!outcome) return '–';
   return outcome.ok ? `✅ ${describeOutcome(outcome)}` : `❌ ${cell(describeOutcome(outcome))}`;
-}
-
-const TROUBLESHOOTING =
-  'Every message, its cause and its fix: [docs/troubleshooting.md](https://github.com/icr-login/icr-login/blob/v1/docs/troubleshooting.md).';
-
-/** A caution block with one line per mistake, and where to read more. */
-const caution = (errors: readonly string[]): string[] => [
-  '> [!CAUTION]',
-  ...errors.map((e, i) => `> ${cell(e)}${i < errors.length - 1 ? '<br>' : ''}`),
-  '',
-  TROUBLESHOOTING,
-  '',
-];
-
-/** The step failed before any client ran: the errors, which say what to do, are the whole summary. */
-export function renderFailure(errors: readonly string[]): string {
-  return ['### icr-login', '', ...caution(errors)].join('\n');
 }
 
 export function renderSummary(r: Report): string {

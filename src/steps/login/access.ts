@@ -1,6 +1,7 @@
 // The login's access check of input images (src/access/): started beside the logins, its outputs and
 // its failure after them, so post still logs out every login when a check is denied.
-import { checkAccess, passedImages, type AccessReport } from '../../access/check.ts';
+import type { AccessReport } from '../../access/check.ts';
+import { passedImages } from '../../access/summary.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import type { HostCredentials } from '../../iam/credential.ts';
 import { UserError } from '../../lib/errors.ts';
@@ -17,7 +18,10 @@ export const checkedHosts = (settings: Settings): readonly string[] => {
   return entitled && settings.images.some((i) => i.host === entitled) ? [...settings.hosts, entitled] : settings.hosts;
 };
 
-/** Starts the check of input images on every checked host; resolves undefined at once when images is empty. */
+/**
+ * Starts the check of input images on every checked host; resolves undefined at once when images is
+ * empty (and the check's code is then never loaded).
+ */
 export function startAccessCheck(
   rt: Runtime,
   settings: Settings,
@@ -28,17 +32,19 @@ export function startAccessCheck(
   const iam = tokens?.accessToken && tokens.accountId ? { accessToken: tokens.accessToken, accountId: tokens.accountId } : undefined;
   // ICR's API is ICR's: the entitled registry has none of ours.
   const iamOf = (host: string) => (host === settings.entitled?.host ? undefined : iam);
-  const check = checkAccess({
-    hosts: checkedHosts(settings),
-    images: settings.images,
-    access: settings.access,
-    createNamespace: settings.createNamespace,
-    credentialOf: (host) => credentials.get(host)!,
-    iamOf,
-    timeoutMs: secondsToMs(settings.timeoutSeconds),
-    env: rt.env,
-    log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m), mask: (s) => rt.mask(s) },
-  });
+  const check = import('../../access/check.ts').then(({ checkAccess }) =>
+    checkAccess({
+      hosts: checkedHosts(settings),
+      images: settings.images,
+      access: settings.access,
+      createNamespace: settings.createNamespace,
+      credentialOf: (host) => credentials.get(host)!,
+      iamOf,
+      timeoutMs: secondsToMs(settings.timeoutSeconds),
+      env: rt.env,
+      log: { info: (m) => rt.info(m), warning: (m, t) => rt.warning(m, t), debug: (m) => rt.debug(m), mask: (s) => rt.mask(s) },
+    }),
+  );
   // Awaited after the logins; handled here so a failure meanwhile is not an unhandled rejection.
   check.catch(() => {});
   return check;

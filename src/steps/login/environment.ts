@@ -2,7 +2,6 @@
 import { dirname } from 'node:path';
 import { sharesContainersAuth } from '../../clients/commands.ts';
 import { clientEnv } from '../../clients/env.ts';
-import { createIsolation, isolationEnv } from '../../credential-files/isolation.ts';
 import { credentialsFile, podmanRuntimeFile } from '../../credential-files/paths.ts';
 import { platformOf } from '../../credential-files/platform.ts';
 import { createRunFolder, inRunnerTemp, runnerTemp } from '../../credential-files/run-folder.ts';
@@ -32,6 +31,8 @@ export async function prepareEnvironment(
   if (!settings.isolate) return { env: clients.some(sharesContainersAuth) ? pinnedToPodmansFile(rt, env) : env, folder };
   // docker's folder as the user has it, for its plugins and settings (not its credentials).
   const userDocker = dirname(credentialsFile('docker', platformOf(env)));
+  // Only a step that isolates loads isolation's code.
+  const { createIsolation, isolationEnv } = await import('../../credential-files/isolation.ts');
   const isolation = await inRunnerTemp(temp, 'create the isolated credentials folder', () => createIsolation(folder, userDocker));
   state.isolation(isolation);
   rt.exportVariable('DOCKER_CONFIG', isolation.dockerConfig);

@@ -7,10 +7,8 @@ import { OWN_CLIENTS } from '../../credential-files/docker/config-client.ts';
 import { assumeProfile } from '../../iam/assume.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import { tokenSecrets } from '../../iam/credential.ts';
-import { containerTokens } from '../../iam/container.ts';
 import { exchangeApiKey, IamUnreachable, type ExchangeOptions } from '../../iam/exchange.ts';
 import { profileWords } from '../../iam/metadata-answer.ts';
-import { vpcInstanceTokens } from '../../iam/vpc-instance.ts';
 import type { Settings } from '../../inputs/settings.ts';
 import { REQUEST_MS } from '../../lib/limits.ts';
 import { secondsToMs } from '../../lib/time.ts';
@@ -65,6 +63,7 @@ export async function iamTokens(rt: Runtime, settings: Settings, options: Exchan
   // The one choice of source: a VPC virtual server's metadata service, a pod's token file, or the key.
   const { identity } = settings;
   if (identity.kind === 'vpc') {
+    const { vpcInstanceTokens } = await import('../../iam/vpc-instance.ts');
     const got = await vpcInstanceTokens(identity.metadataEndpoint, identity.profile, { ...options, mask: (s) => rt.mask(s) });
     const tokens = masked(got.tokens);
     rt.info(
@@ -73,6 +72,7 @@ export async function iamTokens(rt: Runtime, settings: Settings, options: Exchan
     return tokens;
   }
   if (identity.kind === 'container') {
+    const { containerTokens } = await import('../../iam/container.ts');
     const got = await containerTokens(settings.iamEndpoint, identity.tokenFile, identity.profile, { ...options, mask: (s) => rt.mask(s) });
     const tokens = masked(got.tokens);
     rt.info(`IAM accepted the compute-resource token from ${got.path} as trusted profile ${identity.profile.value}${account(tokens)}.`);

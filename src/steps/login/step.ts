@@ -1,23 +1,15 @@
-// The main step: validate the inputs, then the login's phases in the order logIn() gives them, each a
-// file of this folder; every fact post needs is saved before the action it must be able to undo.
-import { randomUUID } from 'node:crypto';
+// The main step: validate the inputs, then the login's phases (phases.ts, loaded only once the inputs
+// call for a login, so a refusal or a skip starts fast); every fact post needs is saved before the
+// action it must be able to undo.
+import { randomUUID } from '../../lib/random-id.ts';
 import { ProcessGroups } from '../../clients/groups.ts';
-import type { Outcome } from '../../clients/plan.ts';
 import { readSettings } from '../../inputs/read.ts';
 import { OUTPUT, type Settings } from '../../inputs/settings.ts';
 import { describeAll, UserError } from '../../lib/errors.ts';
-import { secondsToMs } from '../../lib/time.ts';
+import { renderFailure } from '../caution.ts';
 import type { Runtime } from '../runtime.ts';
 import { stateWriter, type StateWriter } from '../state/writer.ts';
-import { renderFailure, renderSummary, type Report } from '../summary.ts';
-import { finishAccessCheck, startAccessCheck } from './access.ts';
-import { logInClients } from './clients.ts';
-import { clientCredentials, icrCredential } from './credential.ts';
-import { keepEarlier } from './earlier.ts';
-import { prepareEnvironment } from './environment.ts';
-import { askIamAndFindClients } from './iam.ts';
-import { setOutputs, verdict } from './outputs.ts';
-import { planLogins } from './plan.ts';
+import type { Report } from '../summary.ts';
 
 /** How the step ended: `invalid` when the inputs were refused before anything ran. */
 export type StepResult = 'ok' | 'skipped' | 'invalid' | 'failed';
@@ -45,7 +37,7 @@ export async function loginStep(rt: Runtime): Promise<StepResult> {
 }
 
 /** What this run of the step is: its id, and the process groups of the clients it starts. */
-interface StepRun {
+export interface StepRun {
   readonly run: string;
   readonly groups: ProcessGroups;
 }
@@ -63,6 +55,7 @@ async function steps(rt: Runtime, state: StateWriter, step: StepRun): Promise<St
     return 'invalid';
   }
   let report: Report | undefined;
+  let summary: ((r: Report) => string) | undefined;
   try {
     state.settings(settings.logout, settings.timeoutSeconds);
     if (settings.identity.kind === 'api-key' && settings.apiKey === '' && !settings.entitled) {
@@ -70,74 +63,28 @@ async function steps(rt: Runtime, state: StateWriter, step: StepRun): Promise<St
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
     }
-    report = await logIn(rt, state, step, settings, (r) => (report = r));
-    await rt.writeSummary(renderSummary(report));
+    const phases = await import('./phases.ts');
+    summary = phases.renderSummary;
+    report = await phases.logIn(rt, state, step, settings, (r) => (report = r));
+    await rt.writeSummary(summary(report));
     return 'ok';
   } catch (error) {
-    await failStep(rt, error, report);
+    await failStep(rt, error, report && summary ? (lines) => summary!({ ...report!, errors: lines }) : undefined);
     return 'failed';
   }
 }
 
-/** One annotation per mistake (CONTRIBUTING.md, "One line per mistake"), every one in the summary. */
-async function failStep(rt: Runtime, error: unknown, report: Report | undefined): Promise<void> {
+/**
+ * One annotation per mistake (CONTRIBUTING.md, "One line per mistake"), every one in the summary: the
+ * login's own summary when it got that far (`summary`), else the errors alone.
+ */
+async function failStep(rt: Runtime, error: unknown, summary: ((lines: readonly string[]) => string) | undefined): Promise<void> {
   const lines = describeAll(error);
   if (!(error instanceof UserError) && error instanceof Error && error.stack) rt.debug(error.stack);
   rt.setOutput(OUTPUT.loggedIn, 'false');
   // Every annotation is titled: what the error names, or the action itself for the unexpected.
   for (const line of lines) rt.fail(line, (error instanceof UserError && error.title) || 'icr-login');
-  await rt.writeSummary(report ? renderSummary({ ...report, errors: lines }) : renderFailure(lines));
-}
-
-/** The login's phases, in order. `progress` hears of the report as it grows, so a failure's summary shows what was done. */
-async function logIn(rt: Runtime, state: StateWriter, step: StepRun, settings: Settings, progress: (r: Report) => void): Promise<Report> {
-  const timeoutMs = secondsToMs(settings.timeoutSeconds);
-  // 1. IAM's tokens and the clients on PATH, side by side.
-  const { tokens, tools } = await askIamAndFindClients(rt, settings);
-  // 2. What the clients are given at each host (ICR's and the entitled registry's).
-  const credentials = clientCredentials(rt, settings, tokens);
-  const icr = icrCredential(settings, credentials);
-  const hosts = [...credentials.keys()];
-  // 3. Main's own folder, the clients' environment, isolation.
-  const clients = tools.map((t) => t.name);
-  const { env, folder } = await prepareEnvironment(rt, state, step.run, settings, credentials, clients);
-  // 4. The access check of input images, beside the logins, with the credentials the clients get.
-  const accessCheck = startAccessCheck(rt, settings, credentials, tokens);
-  // 5. Every client into every host, with the file each writes.
-  const targets = planLogins(hosts, tools, env);
-  // 6. What those entries hold now, kept aside for post.
-  await keepEarlier(rt, state, { targets, env, timeoutMs, run: step.run, folder, credentials });
-
-  const outcomes: Outcome[] = [];
-  let access: Report['access'] = undefined;
-  const report = (): Report => ({
-    access,
-    hosts,
-    clients,
-    outcomes: [...outcomes],
-    authType: settings.authType,
-    identity: settings.identity.kind,
-    username: icr?.username,
-    accountId: tokens?.accountId,
-    expiresAt: icr?.expiresAt,
-    entitled: settings.entitled?.host,
-    errors: [],
-  });
-  progress(report());
-  // 7. The logins, each outcome reported as it comes.
-  const tool = new Map(tools.map((t) => [t.name, t]));
-  await logInClients(rt, state, { targets, tools: tool, credentials, env, timeoutMs, groups: step.groups }, (outcome) => {
-    outcomes.push(outcome);
-    progress(report());
-  });
-  // 8. The outputs, the access check's answer, the verdict.
-  setOutputs(rt, credentials, icr, clients, outcomes, tokens);
-  access = await accessCheck;
-  progress(report());
-  verdict(rt, outcomes);
-  finishAccessCheck(rt, settings, access);
-  rt.setOutput(OUTPUT.loggedIn, 'true');
-  return report();
+  await rt.writeSummary(summary ? summary(lines) : renderFailure(lines));
 }
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

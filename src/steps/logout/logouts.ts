@@ -22,10 +22,6 @@ export async function logOut(
   { run, logins, timeoutSeconds, earlierPath, earlierHosts, owners }: StepState,
   env: NodeJS.ProcessEnv,
 ): Promise<{ problems: number; outstanding: Recorded[] }> {
-  if (logins.length === 0) {
-    rt.info('Nothing to log out.');
-    return { problems: 0, outstanding: [] };
-  }
   const timeoutMs = secondsToMs(timeoutSeconds);
   // Main's folder is trusted only when it is still there and its own (trust.ts), so a copy that a
   // later step removed shows here as no path, or as a file that cannot be read.

@@ -39,6 +39,10 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
     const secrets = [...keySecrets(rt.getInput(INPUT.apiKey)), ...maskable(rt.getInput(INPUT.entitlementKey))];
     for (const s of secrets) rt.mask(s);
     // 3. The logouts, each entry's earlier credentials put back.
+    if (state.logins.length === 0) {
+      rt.info('Nothing to log out.');
+      return { ok: true, outstanding: [] };
+    }
     const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));
     // Logins in the isolated folder go with it.
     return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(`${isolation.dir}${sep}`))) };

@@ -1,8 +1,7 @@
 // The access check's lines and table: the role, the region and the command that fixes each denial.
 import { describe, expect, it } from 'vitest';
 import { denialLine, policyCommand, quotaCell, quotaWarnings, refusedLine, regionOf, unprovenLine } from '../../../src/access/messages.ts';
-import { passedImages } from '../../../src/access/check.ts';
-import { renderAccess } from '../../../src/access/summary.ts';
+import { passedImages, renderAccess } from '../../../src/access/summary.ts';
 
 const image = { namespace: 'team-a', name: 'app', repository: 'team-a/app' };
 

@@ -1,0 +1,3 @@
+var e=class extends Error{title;lines;constructor(t,i){let s=typeof t=="string"?[t]:[...t];super(s[0]??""),this.name="UserError",this.title=i,this.lines=s}};function l(n){return n instanceof e&&n.lines.length>0?n.lines:[o(n)]}function r(n){return n.split(`
+`).find(t=>t.trim())?.trim()??""}function d(n,t){let i=n?.code;return typeof i=="string"&&i!==""?i:t}function o(n){if(n instanceof e)return n.lines.join(" ");let t=n instanceof Error?n.message:String(n);return`Unexpected error: ${r(t)||"no details"}. Re-run with debug logging (RUNNER_DEBUG=1 on GitHub, ICR_LOGIN_DEBUG=1 for the CLI) and report it if it persists.`}export{e as a,l as b,r as c,d,o as e};
+//# sourceMappingURL=chunk-SQL2M7KK.js.map
