@@ -44,7 +44,7 @@ export function unexpected(what: string, a: Answered): Probe {
 
 const denied = (a: Answered): Probe => ({ kind: 'denied', detail: registryMessage(a) });
 
-/** Distribution's 400 with no body: an error in its auth layer (registry/handlers/app.go), not a verdict. */
+/** Distribution's 400 with no body: an error in its auth layer, not a verdict (docs/icr.md#the-access-check). */
 const authLayerError = (a: Answered): boolean => a.status === 400 && a.body.trim() === '';
 const authLayer = (host: string, a: Answered): Probe => ({
   kind: 'unproven',

@@ -2,7 +2,7 @@
 // token service asked for the repository's scope, then a request that stores nothing (pull: list tags;
 // push: finish a blob upload that was never opened). HTTP adapter; secrets go only in Authorization
 // headers. The answers are read in probe-answer.ts.
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../lib/random-id.ts';
 import type { Credential } from '../iam/credential.ts';
 import type { AccessKind } from '../inputs/images.ts';
 import { httpRequest, type Network } from '../http/request.ts';

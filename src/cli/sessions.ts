@@ -4,7 +4,7 @@
 // and which process writes them, so a logout leaves alone a login that is still under way.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ended, startTime } from '../clients/processes.ts';
+import { processAlive, startTime } from '../clients/processes.ts';
 import { stateFolder } from '../lib/home.ts';
 import { parseJsonObject } from '../lib/json.ts';
 
@@ -18,11 +18,15 @@ export function sessionsDir(env: NodeJS.ProcessEnv): string {
 /** Session files, newest first. */
 export function listSessions(dir: string): string[] {
   try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .reverse()
-      .map((f) => join(dir, f));
+    return (
+      readdirSync(dir, { withFileTypes: true })
+        // A folder or a FIFO named like a session is none, and is never read (a FIFO would hang logout).
+        .filter((f) => f.name.endsWith('.json') && f.isFile())
+        .map((f) => f.name)
+        .sort()
+        .reverse()
+        .map((f) => join(dir, f))
+    );
   } catch {
     return [];
   }
@@ -65,15 +69,6 @@ export function loginProcess(): Session {
   return { [PID]: String(process.pid), [STARTED]: startTime(process.pid) ?? '' };
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return !ended(pid);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * The pid of the login still writing this session, or undefined when it is done: it recorded that it
  * stopped (`stopped`: it ended, or stopped its clients when signalled), or its process is gone (it was
@@ -82,7 +77,7 @@ const alive = (pid: number): boolean => {
  */
 export function liveLogin(session: Session, stopped: boolean): number | undefined {
   const pid = Number(session[PID]);
-  if (stopped || !Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return undefined;
+  if (stopped || !Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processAlive(pid)) return undefined;
   const started = startTime(pid);
   return started === undefined || started === session[STARTED] ? pid : undefined;
 }

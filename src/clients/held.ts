@@ -8,8 +8,11 @@ export type Place = { readonly kind: 'file'; readonly path: string } | { readonl
 
 export type Held =
   | { readonly is: 'ours' | 'none'; readonly place: Place }
-  /** Another login than this run's: `whose` names it (the earlier credentials, another job's). */
-  | { readonly is: 'other'; readonly place: Place; readonly whose: string }
+  /**
+   * Another login than this run's: `whose` names it; `of` says what it is: what the entry held before
+   * the step, another live icr-login job's, or a login no run of ours made (a later step's own).
+   */
+  | { readonly is: 'other'; readonly place: Place; readonly whose: string; readonly of: 'earlier' | 'job' | 'unknown' }
   /** What it holds could not be read (a helper that failed or hung): nothing can be said of it. */
   | { readonly is: 'unreadable'; readonly place: Place; readonly why: string };
 
@@ -34,4 +37,6 @@ export interface PutBack {
   readonly host: string;
   /** Empty when the entry holds what it held before the step; else one clause per problem. */
   readonly problems: readonly string[];
+  /** Whose login the earlier credentials were put back over (another live job's), when they were. */
+  over?: string;
 }

@@ -49,3 +49,13 @@ export function startedWith(pid: number, name: string, value: string): boolean {
     return false;
   }
 }
+
+/** Whether a process runs (one of another user's counts: EPERM), and has not ended awaiting its parent. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !ended(pid);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

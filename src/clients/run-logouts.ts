@@ -5,11 +5,12 @@
 import { groupBy } from '../lib/collections.ts';
 import { describe } from '../lib/errors.ts';
 import type { ClientName } from '../inputs/settings.ts';
-import { removeByHand, sharesContainersAuth } from './commands.ts';
-import { mayBeOurs, placeName, type Held, type PutBack, type Way } from './held.ts';
-import { done, entryKey, leftInPlace, loggedOut, notRemoved, type LoginEnd, type Outcome, type Recorded, type Target } from './plan.ts';
+import { sharesContainersAuth } from './commands.ts';
+import { mayBeOurs, type Held, type PutBack, type Way } from './held.ts';
+import { entryKey, type LoginEnd, type Outcome, type Recorded, type Target } from './plan.ts';
 import { clientLogout, type ClientTool } from './run.ts';
 import { runGrouped } from './schedule.ts';
+import { judge, type Removal } from './logout-verdict.ts';
 
 /** What the step does around the logouts: the file's lock, reading an entry back, helpers, putting back. */
 export interface LogoutHooks {
@@ -21,6 +22,8 @@ export interface LogoutHooks {
   erase(target: Target, held: Held): Way | undefined;
   /** Puts back and reads back what the target's (file, host) held before the step, under the file's lock; undefined when it held nothing. */
   putBack(target: Target): Promise<PutBack | undefined>;
+  /** Why the target's earlier credentials, if it had any, stay where they are: `whose` login replaced this run's since. */
+  notPutBack(target: Target, whose: string): Promise<PutBack | undefined>;
   /** The client's environment, pinned to the target's file. */
   envFor(target: Target): NodeJS.ProcessEnv;
 }
@@ -30,17 +33,6 @@ export interface LogoutRun {
   readonly putBacks: readonly PutBack[];
   /** Logins still in place that a later try could remove. */
   readonly outstanding: readonly Recorded[];
-}
-
-interface Removal {
-  /** The logins of one entry that read it alike, most trusted first. */
-  readonly logins: readonly Recorded[];
-  readonly before: Held;
-  after: Held;
-  /** What removed it, once something did. */
-  by?: string;
-  /** What each way that left it there did. */
-  readonly tries: string[];
 }
 
 export async function runLogouts(
@@ -80,7 +72,15 @@ async function logOutEntry(
     removals.push(await remove(logins, ways, hooks));
   }
   const first = entry[0]!;
-  const putBack = await hooks.putBack(first).catch((error: unknown): PutBack => ({ ...first, problems: [clause(error)] }));
+  // A login no run of ours made replaced this run's since (a later step's own): newer than what the
+  // entry held before the step, so that stays where it is. Another job's login does not outrank the
+  // user's own credentials: they are put back over it, and that job is told (docs/security.md).
+  const later = removals.map((r) => r.before).find((b) => b.is === 'other' && b.of === 'unknown');
+  const overJob = removals.map((r) => r.before).find((b) => b.is === 'other' && b.of === 'job');
+  const putBack = later
+    ? await hooks.notPutBack(first, later.is === 'other' ? later.whose : '')
+    : await hooks.putBack(first).catch((error: unknown): PutBack => ({ ...first, problems: [clause(error)] }));
+  if (putBack && putBack.problems.length === 0 && overJob?.is === 'other') putBack.over = overJob.whose;
   // Earlier credentials put back over a login that stayed replace it: read once more.
   for (const r of putBack ? removals.filter((r) => mayBeOurs(r.after)) : []) {
     r.after = await hooks.exclusive(first.file, () => hooks.read(r.logins[0]!)).catch(() => r.after);
@@ -126,23 +126,4 @@ async function remove(logins: readonly Recorded[], ways: Way[], hooks: LogoutHoo
     }
   }
   return r;
-}
-
-/** One login's outcome, from what the entry held before post and holds now. */
-function judge(t: Recorded, r: Removal): Outcome {
-  // A login main saw fail never happened, unless every login of the entry failed and ours is there anyway.
-  const anySucceeded = r.logins.some((o) => o.ended !== 'failed');
-  if (t.ended === 'failed' && (anySucceeded || !mayBeOurs(r.before))) return done(t, 'never-logged-in');
-  if (mayBeOurs(r.after)) return notRemoved(t, stays(t, r), removeByHand(t.client, t.host, r.after.place));
-  if (mayBeOurs(r.before)) return loggedOut(t, r.by === t.client ? undefined : r.by);
-  if (r.before.is === 'other') return leftInPlace(t, r.before.whose);
-  // Nothing of ours there when post looked: removed already (post ran before), or never made.
-  return t.ended === 'logged-in' ? loggedOut(t) : done(t, 'never-logged-in');
-}
-
-function stays(t: Target, r: Removal): string {
-  const tried = r.tries.length > 0 ? ` (${r.tries.join('; ')})` : '';
-  const where = placeName(r.after.place);
-  if (r.after.is === 'unreadable') return `what ${where} holds for ${t.host} could not be read (${r.after.why})${tried}`;
-  return `${where} still holds the login icr-login stored for ${t.host}${tried}`;
 }

@@ -10,10 +10,6 @@ export interface AuthFile {
   [key: string]: unknown;
 }
 
-export function parseAuthFile(text: string | undefined): AuthFile {
-  return (parseJsonObject(text) as AuthFile | undefined) ?? {};
-}
-
 /**
  * A credentials file a client is about to rewrite. One that is not a JSON object is refused: docker
  * would silently replace it, and whatever it held would be gone. Empty (or missing) reads as empty, as
@@ -55,3 +51,9 @@ export function withEntry(file: AuthFile, host: string, entry: Record<string, un
   else delete auths[host];
   return { ...file, auths };
 }
+
+/**
+ * What podman, buildah and skopeo drop when they rewrite a file (containers/image keeps `auths` and
+ * `credHelpers` alone: docs/icr.md#which-file-each-client-reads-and-writes): docker's `credsStore` and its settings (`psFormat`…).
+ */
+export const keysContainersDrop = (file: AuthFile): string[] => Object.keys(file).filter((k) => k !== 'auths' && k !== 'credHelpers');

@@ -1,10 +1,11 @@
 // Credentials a host already had before this step: kept aside in a 0600 file under RUNNER_TEMP, put back by post.
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
+import { keysContainersDrop, parseAuthFileOrRefuse, registryKeys, withEntry, type AuthFile } from './auth-file.ts';
 import { helperGet, helperProgram, helperStore, type HelperSecret } from './docker/helper.ts';
 import { parseJson, parseJsonObject } from '../lib/json.ts';
 import { dockersFile } from './paths.ts';
+import { UserError } from '../lib/errors.ts';
 import { writePrivateFile } from './private-files.ts';
 import { replaceFile, writeFailure } from './replace-file.ts';
 import { entryKey, type Target } from '../clients/plan.ts';
@@ -31,6 +32,23 @@ export function earlierSecrets(earlier: readonly Earlier[]): string[] {
 }
 
 /**
+ * With DOCKER_CONFIG set (and no REGISTRY_AUTH_FILE), docker and the containers tools write one file,
+ * and the containers tools drop what docker keeps there besides the entries: its credential helper
+ * would be gone (our key then stays in the helper unseen) and its settings lost. Refused before any
+ * client runs.
+ */
+function refuseSharedSettings(path: string, file: AuthFile, targets: readonly Target[]): void {
+  const onFile = targets.filter((t) => t.file === path);
+  if (!onFile.some((t) => dockersFile(t.client)) || !onFile.some((t) => !dockersFile(t.client))) return;
+  const dropped = keysContainersDrop(file);
+  if (dropped.length === 0) return;
+  throw new UserError(
+    `DOCKER_CONFIG makes docker and podman, buildah and skopeo write one file, ${path}, and they drop its ${dropped.map((k) => `"${k}"`).join(', ')} whenever they write it (docker's credential helper and settings); set REGISTRY_AUTH_FILE to a file of the containers tools' own, log in one of the two (clients: docker, or the containers tools), or set isolate: true.`,
+    'credentials file',
+  );
+}
+
+/**
  * Reads what each (file, host) holds now, under every key a logout of the host removes. Refuses a file
  * that is not JSON, and checks credential helpers on the way, so both are reported before any client runs.
  */
@@ -38,6 +56,7 @@ export async function readEarlier(targets: readonly Target[], env: NodeJS.Proces
   // Several hosts share a file: read each file once, every file before any helper runs.
   const files = new Map<string, AuthFile>();
   for (const t of targets) if (!files.has(t.file)) files.set(t.file, parseAuthFileOrRefuse(await readText(t.file), t.file));
+  for (const [path, file] of files) refuseSharedSettings(path, file, targets);
   const found: Earlier[] = [];
   const seen = new Set<string>();
   for (const t of targets) {

@@ -1,5 +1,5 @@
 // Files of ours: folders 0700, files 0600, created before anything is written into them.
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../lib/random-id.ts';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 

@@ -1,7 +1,7 @@
 // Every write of a file of the user's (their config.json, their auth.json): a new file beside it,
 // then renamed into place, so a write that fails part way (a full disk) leaves the original whole.
 // Adapter over node:fs.
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../lib/random-id.ts';
 import { mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../lib/errors.ts';

@@ -52,3 +52,6 @@ export function credentialForms(credential: Credential): string[] {
 export function tokenSecrets(tokens: IamTokens): string[] {
   return tokens.refreshToken ? [tokens.accessToken, tokens.refreshToken] : [tokens.accessToken];
 }
+
+/** Each credential once, as several hosts share one. */
+export const distinct = (credentials: HostCredentials): Credential[] => [...new Set(credentials.values())];

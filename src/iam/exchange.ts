@@ -2,7 +2,8 @@
 // (docs/icr.md#iams-token-api).
 import { httpRequest } from '../http/request.ts';
 import { UserError } from '../lib/errors.ts';
-import { answeredWith, describeFailure, knownRefusal, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { answeredWith, describeFailure, knownRefusal } from './failure-words.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { IAM_RETRY } from '../lib/limits.ts';
 import { retryAfter } from '../lib/retry.ts';

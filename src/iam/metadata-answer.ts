@@ -2,7 +2,8 @@
 // sentence (docs/icr.md#a-vpc-virtual-server). Its errors come in IBM's platform shape,
 // `{errors: [{code, message}], status_code, trace}`, which answer.ts reads too. Pure.
 import type { ProfileRef } from '../inputs/identity.ts';
-import { answeredWith, readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { readIamAnswer, type IamFailure, type IamTokens } from './answer.ts';
+import { answeredWith } from './failure-words.ts';
 
 /** The two API versions, oldest (both SDKs' default) first: a service that does not know one answers 404. */
 export const METADATA_APIS = [

@@ -6,7 +6,8 @@ import type { ProfileRef } from '../inputs/identity.ts';
 import { UserError } from '../lib/errors.ts';
 import { DEFAULT_TIMEOUT_SECONDS, IAM_RETRY, METADATA_REQUEST_MS } from '../lib/limits.ts';
 import { retryAfter } from '../lib/retry.ts';
-import { answeredWith, type IamTokens } from './answer.ts';
+import type { IamTokens } from './answer.ts';
+import { answeredWith } from './failure-words.ts';
 import { USER_AGENT } from './exchange.ts';
 import {
   describeMetadataFailure,

@@ -2,7 +2,7 @@
 // username `cp` and an entitlement key; no IAM. Reading its two inputs. Pure.
 import { UserError } from '../lib/errors.ts';
 import { INPUT } from './settings.ts';
-import { parseRegistryHost } from './parse.ts';
+import { parseRegistryHost } from './hosts.ts';
 
 /** The username every entitlement key logs in with. */
 export const ENTITLED_USERNAME = 'cp';

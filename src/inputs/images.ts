@@ -2,7 +2,7 @@
 // host (`us.icr.io/team/app:1.2`, checked on that host only), against ICR's rules before anything runs. Pure.
 import { UserError } from '../lib/errors.ts';
 import { quote, splitList } from '../lib/text.ts';
-import { parseRegistryHost } from './parse.ts';
+import { parseRegistryHost } from './hosts.ts';
 import { isIcrDomain, publicToPrivate } from './regions.ts';
 
 export const ACCESS_KINDS = ['push', 'pull'] as const;

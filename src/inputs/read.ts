@@ -1,7 +1,8 @@
 // The only place inputs are read. Masks every secret first, then validates everything into Settings.
 import { UserError } from '../lib/errors.ts';
 import { maskable, parseApiKey } from './apikey.ts';
-import { parseAuthType, parseBoolean, parseChoice, parseClients, parseIamEndpoint, parseRegistries, parseTimeout } from './parse.ts';
+import { parseRegistries } from './hosts.ts';
+import { parseAuthType, parseBoolean, parseChoice, parseClients, parseIamEndpoint, parseTimeout } from './parse.ts';
 import { parseIdentity } from './identity.ts';
 import { checkIdentity } from './identity-check.ts';
 import { resolveRegions } from './regions.ts';
@@ -131,4 +132,20 @@ function maskedAway(raw: string, mask: (secret: string) => void): string {
     // Refused below in any case: a compute identity takes no key at all.
   }
   return '';
+}
+
+/**
+ * Post's reading of the inputs: the runner hands it the inputs again, and each secret among them is
+ * masked and kept from the logouts' environment in every form (a key file's strings too), whether or
+ * not it would pass main's checks.
+ */
+export function readPostSecrets(read: InputReader): string[] {
+  const raw = read(INPUT.apiKey);
+  let key: readonly string[];
+  try {
+    key = parseApiKey(raw).secrets;
+  } catch {
+    key = maskable(raw);
+  }
+  return [...key, ...maskable(read(INPUT.entitlementKey))];
 }

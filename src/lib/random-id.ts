@@ -1,7 +1,7 @@
-// Random UUIDs (v4) read from the operating system's random source, so a step's start does not load
-// node:crypto (several milliseconds of every cold start: docs/performance.md); where there is no
-// /dev/urandom (Windows), Web Crypto's. Named as node:crypto's, since the bundle hands it to
-// @actions/core too (scripts/bundle.mjs).
+// The one source of random UUIDs (v4) of ours: read from the operating system's random source, so a
+// step's start does not load node:crypto (several milliseconds of every cold start:
+// docs/performance.md); where there is no /dev/urandom (Windows), Web Crypto's. Named as node:crypto's,
+// since the bundle hands it to @actions/core too (scripts/bundle.mjs).
 import { closeSync, openSync, readSync } from 'node:fs';
 
 function urandom(n: number): Buffer | undefined {

@@ -67,7 +67,8 @@ export function renderLogoutSummary(outcomes: readonly Outcome[], putBacks: read
   const lines = ['### icr-login: logout', '', '| registry | client | outcome |', '|---|---|---|', ...rows, ''];
   if (putBacks.length === 0) return lines.join('\n');
   const kept = putBacks.map(
-    (p) => `| \`${p.host}\` | \`${cell(p.file)}\` | ${p.problems.length === 0 ? '✅ put back' : `⚠️ ${cell(p.problems.join('; '))}`} |`,
+    (p) =>
+      `| \`${p.host}\` | \`${cell(p.file)}\` | ${p.problems.length > 0 ? `⚠️ ${cell(p.problems.join('; '))}` : p.over ? `⚠️ put back over ${cell(p.over)}` : '✅ put back'} |`,
   );
   return [...lines, '| registry | credentials file | earlier credentials |', '|---|---|---|', ...kept, ''].join('\n');
 }

@@ -68,7 +68,22 @@ describe('two jobs on one HOME without isolate', () => {
       // B kept nothing aside: A's login is not B's user's.
       expect(mainB.state['earlier']).toBeUndefined();
       const order = first === 'A' ? [() => a.post(mainA), () => b.post(mainB)] : [() => b.post(mainB), () => a.post(mainA)];
-      for (const post of order) expect((await post()).code).toBe(0);
+      const posts = [];
+      for (const post of order) {
+        const run = await post();
+        expect(run.code).toBe(0);
+        posts.push(run);
+      }
+      if (first === 'A') {
+        // A's post finds B's live login where its own was: it is not A's, but the user's entry outranks it,
+        // and A says so instead of calling it left in place.
+        const postA = posts[0]!;
+        expect(postA.stdout).toMatch(/^docker: left in place: another icr-login job's login \(run [0-9a-f]{8}, pid \d+\) /m);
+        expect(postA.stdout).toMatch(
+          /^::warning title=earlier credentials::127\.0\.0\.1:\d+: earlier credentials put back \(.*\) over another icr-login job's login \(run [0-9a-f]{8}, pid \d+\), which replaced this job's login since; that job is no longer logged in to 127\.0\.0\.1:\d+ and must log in again; set isolate: true where jobs share a machine\.$/m,
+        );
+        expect(postA.summary).toContain('⚠️ put back over another icr-login job');
+      }
       for (const file of [machine.dockerFile, machine.containersFile]) expect(await readAuths(file), file).toEqual({ [emu.host]: OLD });
       await expectNoKeysIn(emu, [machine.dockerFile, machine.containersFile]);
     },

@@ -227,3 +227,52 @@ describe('isolate: true and the user’s docker setup', () => {
     await expectNoLeaks(emu, job, [main, post], ['old-password-1234', 'legacy-password-5678']);
   });
 });
+
+describe('DOCKER_CONFIG shared by docker and the containers tools', () => {
+  it('is refused before any client runs when the file holds what podman, buildah and skopeo would drop', async () => {
+    const machine = await newMachine(emu);
+    const helper = await installHelper(machine.dir, 'icrtest');
+    const dockerConfig = join(machine.dir, 'docker-config');
+    const file = join(dockerConfig, 'config.json');
+    const text = JSON.stringify({ auths: {}, credsStore: 'icrtest', psFormat: 'table {{.ID}}' });
+    await writeText(file, text);
+    const spy = await installSpy(machine.dir, ['docker', 'skopeo']);
+    const job = await newJob(machine, { DOCKER_CONFIG: dockerConfig, PATH: `${spy.bin}:${helper.bin}:${machine.env['PATH']}` });
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker,skopeo' }));
+    expect(main.code).toBe(1);
+    expect(main.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+      `::error title=credentials file::DOCKER_CONFIG makes docker and podman, buildah and skopeo write one file, ${file}, and they drop its "credsStore", "psFormat" whenever they write it (docker's credential helper and settings); set REGISTRY_AUTH_FILE to a file of the containers tools' own, log in one of the two (clients: docker, or the containers tools), or set isolate: true.`,
+    ]);
+    expect(await spy.calls()).toEqual([]);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(await helper.read()).toEqual({});
+    // docker alone keeps the file as docker does: nothing to refuse.
+    const alone = await newJob(machine, { DOCKER_CONFIG: dockerConfig, PATH: `${helper.bin}:${machine.env['PATH']}` });
+    const ok = await alone.main(emulatorInputs(emu, { clients: 'docker' }));
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8')).credsStore).toBe('icrtest');
+    await alone.post(ok);
+    expect(await helper.read()).toEqual({});
+  });
+});
+
+describe('a later step’s own login in place of this job’s', () => {
+  it('is left where it is, and the earlier credentials are not put back over it, with a warning', async () => {
+    const machine = await newMachine(emu);
+    await writeText(machine.dockerFile, JSON.stringify({ auths: { [emu.host]: OLD } }));
+    const job = await newJob(machine);
+    const main = await job.main(emulatorInputs(emu, { clients: 'docker' }));
+    expect(main.code).toBe(0);
+    // A later step logs docker in to the same host with credentials of its own.
+    const NEWER = entry('newuser:newer-password-9876');
+    await writeText(machine.dockerFile, JSON.stringify({ auths: { [emu.host]: NEWER } }));
+    const post = await job.post(main);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`docker: left in place: a login no icr-login run on this machine made (${emu.host}).`);
+    expect(post.stdout).toMatch(
+      /^::warning title=earlier credentials::did not put back the credentials .* had before into .*config\.json: it now holds a login no icr-login run on this machine made, which replaced this job's login since and is newer; /m,
+    );
+    expect(await readAuths(machine.dockerFile)).toEqual({ [emu.host]: NEWER });
+    await expectNoLeaks(emu, job, [main, post], ['old-password-1234', 'newer-password-9876']);
+  });
+});

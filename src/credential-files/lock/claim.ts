@@ -7,7 +7,8 @@
 import { link, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../../lib/errors.ts';
-import { alive, isStale, look, NotALockFile, type Holder, type Seen } from './files.ts';
+import { processAlive } from '../../clients/processes.ts';
+import { isStale, look, NotALockFile, type Holder, type Seen } from './files.ts';
 
 const CLAIM = '.claim-';
 const HOLDER = '.new-';
@@ -74,7 +75,7 @@ export async function sweep(path: string): Promise<void> {
     } else if (name.startsWith(`${base}${HOLDER}`)) {
       const seen = await look(full);
       const pid = Number(name.slice(base.length + HOLDER.length).split('-')[0]);
-      if (seen.kind === 'lock' && (seen.holder ? isStale(seen) : !alive(pid) || isStale(seen))) await unlink(full).catch(() => {});
+      if (seen.kind === 'lock' && (seen.holder ? isStale(seen) : !processAlive(pid) || isStale(seen))) await unlink(full).catch(() => {});
     }
   }
 }

@@ -4,6 +4,7 @@
 import { open } from 'node:fs/promises';
 import { UserError } from '../../lib/errors.ts';
 import { parseJsonObject } from '../../lib/json.ts';
+import { processAlive } from '../../clients/processes.ts';
 import { readRegularFile } from '../regular-file.ts';
 
 export interface Holder {
@@ -44,20 +45,11 @@ export async function look(path: string): Promise<Seen> {
   return { kind: 'lock', id, holder, ageMs };
 }
 
-export const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** A lock whose holder died (a killed job) or overstayed its own bound, or that never held a record. */
 export function isStale(seen: Seen, now = Date.now()): boolean {
   if (seen.kind !== 'lock') return false;
   if (!seen.holder) return seen.ageMs > UNREADABLE_STALE_MS;
-  return !alive(seen.holder.pid) || now > seen.holder.until;
+  return !processAlive(seen.holder.pid) || now > seen.holder.until;
 }
 
 /** Writes a holder file whole, readable by its owner only; it is then linked to where it holds. */

@@ -3,7 +3,7 @@
 // The lock file appears whole (a holder file written first, then linked into place: link() never
 // replaces), and is only ever removed through its claim (claim.ts): a stale lock goes once,
 // to one taker, and a release never removes a lock that is no longer its own.
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../lib/random-id.ts';
 import { link, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { msToSeconds } from '../../lib/time.ts';
@@ -82,6 +82,8 @@ async function take(path: string, mine: string, deadline: number, heldTooLong: (
   for (let round = 0; ; round++) {
     const linked = await link(mine, path).then(
       () => true,
+      // Not EEXIST: no hard links here (FAT, some network shares), so no lock can be made, nor released
+      // safely (the claim is a link too): the work goes on without one, as where the folder is not ours to write.
       (error: unknown) => (errnoCode(error, '') === 'EEXIST' ? undefined : false),
     );
     if (linked !== undefined) return linked;

@@ -1,5 +1,12 @@
 // The login's second phase: what the clients are given at each host, masked in every form they store it in.
-import { credentialFor, credentialForms, entitledCredential, type Credential, type HostCredentials } from '../../iam/credential.ts';
+import {
+  credentialFor,
+  credentialForms,
+  distinct,
+  entitledCredential,
+  type Credential,
+  type HostCredentials,
+} from '../../iam/credential.ts';
 import type { IamTokens } from '../../iam/answer.ts';
 import type { Settings } from '../../inputs/settings.ts';
 import type { Runtime } from '../runtime.ts';
@@ -15,9 +22,6 @@ export function clientCredentials(rt: Runtime, settings: Settings, tokens: IamTo
   for (const credential of distinct(byHost)) for (const form of credentialForms(credential)) rt.mask(form);
   return byHost;
 }
-
-/** Each credential once. */
-export const distinct = (credentials: HostCredentials): Credential[] => [...new Set(credentials.values())];
 
 /** ICR's credential, when any ICR host is logged in. */
 export const icrCredential = (settings: Settings, credentials: HostCredentials): Credential | undefined =>

@@ -13,7 +13,7 @@ import { secondsToMs } from '../../lib/time.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StepState } from '../state/step-state.ts';
 import { renderLogoutSummary } from '../summary.ts';
-import { putBack } from './put-back.ts';
+import { notPutBack, putBack } from './put-back.ts';
 import { readBack } from './read-back.ts';
 
 /** Counts what went wrong, and names the logins still in place that a later try could remove. */
@@ -51,13 +51,19 @@ export async function logOut(
     exclusive: lock,
     ...readBack({ run, owners, earlier, env, envFor, timeoutMs, before: rt.words.before }),
     putBack: (t) => putBack(t, earlier, envFor(t), timeoutMs, lock),
+    notPutBack: async (t, whose) => notPutBack(t, earlier, whose),
   });
   for (const o of outcomes) {
     if (o.ok) rt.info(`${o.client}: ${describeOutcome(o)} (${o.host}).`);
     else rt.warning(`${o.client}: ${describeOutcome(o)}`, `${o.client} logout`);
   }
   for (const p of putBacks) {
-    if (p.problems.length === 0) rt.info(`${p.host}: earlier credentials put back (${p.file}).`);
+    if (p.problems.length === 0 && p.over) {
+      rt.warning(
+        `${p.host}: earlier credentials put back (${p.file}) over ${p.over}, which replaced this job's login since; that job is no longer logged in to ${p.host} and must log in again; set isolate: true where jobs share a machine.`,
+        'earlier credentials',
+      );
+    } else if (p.problems.length === 0) rt.info(`${p.host}: earlier credentials put back (${p.file}).`);
     for (const problem of p.problems) rt.warning(`${problem}.`, 'earlier credentials');
   }
   await rt.writeSummary(renderLogoutSummary(outcomes, putBacks));

@@ -29,3 +29,19 @@ export async function putBack(
     return { file: target.file, host: target.host, problems };
   });
 }
+
+/**
+ * The entry's earlier credentials, left unrestored: a login no run of ours made (`whose`) replaced
+ * this run's since, and is newer than them. Said as a problem, so post warns with what to do; nothing
+ * when it had none.
+ */
+export async function notPutBack(target: Target, earlier: readonly Earlier[], whose: string): Promise<PutBack | undefined> {
+  if (!earlier.some((e) => entryKey(e) === entryKey(target))) return undefined;
+  return {
+    file: target.file,
+    host: target.host,
+    problems: [
+      `did not put back the credentials ${target.host} had before into ${target.file}: it now holds ${whose}, which replaced this job's login since and is newer; log in to ${target.host} with the earlier credentials by hand if you need them again`,
+    ],
+  };
+}

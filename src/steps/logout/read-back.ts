@@ -18,17 +18,13 @@ export interface ReadBackContext {
   readonly before: string;
 }
 
+const NOBODY = 'a login no icr-login run on this machine made';
+
 export function readBack(c: ReadBackContext): { read(t: Target): Promise<Held>; erase(t: Target, held: Held): Way | undefined } {
   let runs: ReturnType<typeof otherRuns> | undefined;
-  const whose = async (t: Target, hash: string | undefined): Promise<string> => {
-    if (hash === undefined) return 'a login no icr-login run on this machine made';
-    if (c.earlier.some((e) => entryKey(e) === entryKey(t) && entryHash(e.entry, e.helper?.secret) === hash)) {
-      return `the credentials it had before ${c.before}`;
-    }
+  const runOf = async (hash: string) => {
     runs ??= otherRuns(c.env, c.run).catch(() => []);
-    const other = (await runs).find((r) => r.hashes.includes(hash));
-    if (!other) return 'a login no icr-login run on this machine made';
-    return `another icr-login job's login (run ${other.run.slice(0, 8)}, pid ${other.pid}${other.live ? '' : ', ended'})`;
+    return (await runs).find((r) => r.hashes.includes(hash));
   };
   return {
     read: async (t) => {
@@ -36,7 +32,23 @@ export function readBack(c: ReadBackContext): { read(t: Target): Promise<Held>; 
       if (r.state !== 'held') return r.state === 'none' ? { is: 'none', place: r.place } : { is: 'unreadable', place: r.place, why: r.why };
       // Without main's record of the pairs it stored, any login there may be this run's.
       const ours = c.owners.length === 0 ? r.hash !== undefined : r.hash !== undefined && c.owners.includes(r.hash);
-      return ours ? { is: 'ours', place: r.place } : { is: 'other', place: r.place, whose: await whose(t, r.hash) };
+      if (ours) return { is: 'ours', place: r.place };
+      const hash = r.hash;
+      if (hash === undefined) return { is: 'other', place: r.place, whose: NOBODY, of: 'unknown' };
+      if (c.earlier.some((e) => entryKey(e) === entryKey(t) && entryHash(e.entry, e.helper?.secret) === hash)) {
+        return { is: 'other', place: r.place, whose: `the credentials it had before ${c.before}`, of: 'earlier' };
+      }
+      const other = await runOf(hash);
+      if (!other) return { is: 'other', place: r.place, whose: NOBODY, of: 'unknown' };
+      // A login icr-login stored for a run that has ended is nobody's to keep: removed as this run's
+      // own would be, or it would stay on the machine for good.
+      if (!other.live) return { is: 'ours', place: r.place };
+      return {
+        is: 'other',
+        place: r.place,
+        whose: `another icr-login job's login (run ${other.run.slice(0, 8)}, pid ${other.pid})`,
+        of: 'job',
+      };
     },
     erase: (t, held) => {
       const erase = eraseFromHelper(held.place, t.host, c.envFor(t), c.timeoutMs);

@@ -6,12 +6,11 @@ import { killOurGroups, RUN_MARK } from '../../clients/groups.ts';
 import type { Recorded } from '../../clients/plan.ts';
 import { removeRecord } from '../../credential-files/ours.ts';
 import { removeQuietly } from '../../credential-files/private-files.ts';
-import { maskable } from '../../inputs/apikey.ts';
-import { INPUT } from '../../inputs/settings.ts';
+import { readPostSecrets } from '../../inputs/read.ts';
 import { describe } from '../../lib/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { logOut } from './logouts.ts';
-import { keySecrets, trustedState } from './trust.ts';
+import { trustedState } from './trust.ts';
 
 export interface LogoutResult {
   /** Everything was logged out (or left in place by logout: false). */
@@ -31,12 +30,13 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
   if (killed.length > 0) rt.debug(`Stopped the process groups ${killed.join(', ')} of clients the login left running.`);
   if (spared.length > 0)
     rt.debug(`Left alone the process groups ${spared.join(', ')}: no process in them carries the login's ${RUN_MARK}.`);
+  let outstandingLogins = 0;
   try {
     if (!state.logout) {
       rt.info('Input logout is false: leaving the clients logged in.');
       return { ok: true, outstanding: [] };
     }
-    const secrets = [...keySecrets(rt.getInput(INPUT.apiKey)), ...maskable(rt.getInput(INPUT.entitlementKey))];
+    const secrets = readPostSecrets((name) => rt.getInput(name));
     for (const s of secrets) rt.mask(s);
     // 3. The logouts, each entry's earlier credentials put back.
     if (state.logins.length === 0) {
@@ -45,14 +45,19 @@ export async function logoutStep(rt: Runtime): Promise<LogoutResult> {
     }
     const { problems, outstanding } = await logOut(rt, state, clientEnv(rt.env, secrets));
     // Logins in the isolated folder go with it.
-    return { ok: problems === 0, outstanding: outstanding.filter((t) => !(isolation && t.file.startsWith(`${isolation.dir}${sep}`))) };
+    const left = outstanding.filter((t) => !(isolation && t.file.startsWith(`${isolation.dir}${sep}`)));
+    outstandingLogins = left.length;
+    return { ok: problems === 0, outstanding: left };
   } catch (error) {
     rt.warning(describe(error), 'logout');
+    outstandingLogins = logins.length;
     return { ok: false, outstanding: logins };
   } finally {
     // 4. Main's folder (the copy of earlier credentials, the isolated files) goes whatever happened
     // above; on GitHub the runner also empties RUNNER_TEMP at the end of every job.
     if (folder) await removeQuietly(folder);
-    if (state.run) await removeRecord(rt.env, state.run);
+    // A run whose login could not be removed keeps its record, so a later run tells that login from the
+    // user's (its run has ended: the later run removes it) instead of keeping it aside as the user's.
+    if (state.run && outstandingLogins === 0) await removeRecord(rt.env, state.run);
   }
 }

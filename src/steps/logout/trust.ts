@@ -1,7 +1,6 @@
 // What of main's state post may act on: values of main's run only (the state module's reader), and
 // paths only inside main's own folder under RUNNER_TEMP, verified before post reads or deletes anything.
 import { liesIn, runnerTemp, verifiedRunFolder } from '../../credential-files/run-folder.ts';
-import { maskable, parseApiKey } from '../../inputs/apikey.ts';
 import type { Runtime } from '../runtime.ts';
 import { readState } from '../state/reader.ts';
 import type { StepState } from '../state/step-state.ts';
@@ -21,13 +20,4 @@ export async function trustedState(rt: Runtime): Promise<TrustedState> {
     isolation: (await inside(state.isolation?.dir)) ? state.isolation : undefined,
     earlierPath: (await inside(state.earlierPath)) ? state.earlierPath : undefined,
   };
-}
-
-/** The runner hands post the inputs again: every form of the key, to mask and to keep from the logouts. */
-export function keySecrets(raw: string): string[] {
-  try {
-    return [...parseApiKey(raw).secrets];
-  } catch {
-    return maskable(raw);
-  }
 }

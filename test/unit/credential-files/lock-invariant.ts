@@ -5,15 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processAlive } from '../../../src/clients/processes.ts';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A killed holder is dead from the moment it is killed, zombie or not, as the lock itself judges it
+// (clients/processes.ts): its marker then no longer counts.
+const alive = (pid: number): boolean => processAlive(pid);
 
 /** A pid that no process has any more: a holder killed before it could release its lock. */
 export function deadPid(): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, jwtClaims, knownRefusal, readIamAnswer } from '../../../src/iam/answer.ts';
+import { jwtClaims, readIamAnswer } from '../../../src/iam/answer.ts';
+import { describeFailure, knownRefusal } from '../../../src/iam/failure-words.ts';
 
 const b64 = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (claims: object): string => `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.c2ln`;

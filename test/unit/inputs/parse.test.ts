@@ -4,11 +4,10 @@ import {
   parseBoolean,
   parseClients,
   parseIamEndpoint,
-  parseRegistries,
-  parseRegistryHost,
   parseTimeout,
   parseTrustedProfile,
 } from '../../../src/inputs/parse.ts';
+import { parseRegistries, parseRegistryHost } from '../../../src/inputs/hosts.ts';
 import { splitList } from '../../../src/lib/text.ts';
 
 describe('lists', () => {

@@ -1,7 +1,7 @@
 // Post reports only what it read back: one file shared by the containers tools, logged out by a client
 // whose login succeeded, another one tried while ours is still there, and a warning with the fix when
 // nothing removes it. Fake clients that keep their logins in the file; Node alone.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,20 +70,31 @@ describe('the logout of a file the containers tools share', () => {
     );
   });
 
-  it('leaves another job’s login in place, and names that job', async () => {
+  it.each([
+    ['live', true],
+    ['ended', false],
+  ])('another job’s login, the job %s: left in place and named while it runs, removed once it has ended', async (_what, live) => {
     const theirs = 'another-jobs-secret-0123456789abcdefghijkl';
     await writeFile(file, JSON.stringify({ auths: { [HOST]: entry('iamapikey', theirs) } }));
-    const record = {
-      run: '9a8b7c6d-0000-4000-8000-000000000000',
-      pid: 4242,
-      folder: join(dir, 'gone'),
-      hashes: [pairHash('iamapikey', theirs)],
-    };
-    await writeRecord({ XDG_STATE_HOME: join(dir, 'state') }, record);
+    const run = '9a8b7c6d-0000-4000-8000-000000000000';
+    const folder = join(dir, 'their-run');
+    // A run is under way while its private folder holds its marker (credential-files/run-folder.ts).
+    if (live) {
+      await mkdir(folder);
+      await writeFile(join(folder, '.icr-login-run'), run);
+    }
+    await writeRecord({ XDG_STATE_HOME: join(dir, 'state') }, { run, pid: 4242, folder, hashes: [pairHash('iamapikey', theirs)] });
     const { rt, calls } = await post([at('podman')]);
-    expect(calls['podman']).toEqual([]);
-    expect(await held()).toEqual([HOST]);
-    expect(rt.infos).toEqual([`podman: left in place: another icr-login job's login (run 9a8b7c6d, pid 4242, ended) (${HOST}).`]);
+    if (live) {
+      expect(calls['podman']).toEqual([]);
+      expect(await held()).toEqual([HOST]);
+      expect(rt.infos).toEqual([`podman: left in place: another icr-login job's login (run 9a8b7c6d, pid 4242) (${HOST}).`]);
+    } else {
+      // Nobody's to keep: a run that ended without its post left it, and it would stay for good.
+      expect(calls['podman']).toEqual([`logout ${HOST}`]);
+      expect(await held()).toEqual([]);
+      expect(rt.infos).toEqual([`podman: logged out (${HOST}).`]);
+    }
   });
 
   it.each([

@@ -1,0 +1,2 @@
+import{closeSync as t,openSync as c,readSync as o}from"node:fs";function i(n){try{let e=c("/dev/urandom","r");try{let r=Buffer.alloc(n);return o(e,r,0,n,null)===n?r:void 0}finally{t(e)}}catch{return}}function u(){let n=i(16);if(!n)return globalThis.crypto.randomUUID();n[6]=n[6]&15|64,n[8]=n[8]&63|128;let e=n.toString("hex");return`${e.slice(0,8)}-${e.slice(8,12)}-${e.slice(12,16)}-${e.slice(16,20)}-${e.slice(20)}`}export{u as a};
+//# sourceMappingURL=chunk-66S6LMVV.js.map

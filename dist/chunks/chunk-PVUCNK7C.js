@@ -1,2 +1,0 @@
-import{randomUUID as e}from"node:crypto";import{mkdir as o,open as n,rm as a}from"node:fs/promises";import{join as s}from"node:path";async function w(r,t){await o(r,{recursive:!0});let i=s(r,`${t}-${e()}`);return await o(i,{mode:448}),i}async function f(r,t){let i=await n(r,"wx",384);try{await i.writeFile(t)}finally{await i.close()}}async function d(r){await a(r,{recursive:!0,force:!0}).catch(()=>{})}export{w as a,f as b,d as c};
-//# sourceMappingURL=chunk-PVUCNK7C.js.map

@@ -1,0 +1,2 @@
+import{a as o}from"./chunk-66S6LMVV.js";import{mkdir as e,open as n,rm as a}from"node:fs/promises";import{join as s}from"node:path";async function w(r,t){await e(r,{recursive:!0});let i=s(r,`${t}-${o()}`);return await e(i,{mode:448}),i}async function f(r,t){let i=await n(r,"wx",384);try{await i.writeFile(t)}finally{await i.close()}}async function d(r){await a(r,{recursive:!0,force:!0}).catch(()=>{})}export{w as a,f as b,d as c};
+//# sourceMappingURL=chunk-ROGYIELT.js.map
