@@ -18,7 +18,7 @@ import { AnswerTooLarge, MAX_ANSWER_BYTES } from '../../../src/http/request.ts';
 import type { Credential } from '../../../src/iam/credential.ts';
 import type { Image } from '../../../src/inputs/images.ts';
 import { CLIENT_RETRY } from '../../../src/lib/limits.ts';
-import { startHttpsPeer, type HttpsPeer, type Reply } from '../../fakes/https-peer.ts';
+import { startPeer, type Peer, type Reply } from '../../fakes/peer.ts';
 import { answerAsIcr, errors, quota, REGISTRY_TOKEN, requestsOf, routeOf, type Override, type Route } from './icr-peer.ts';
 
 const KEY = 'unit-test-api-key-0123456789abcdefghijkl';
@@ -33,11 +33,11 @@ const image = (repository: string, host?: string): Image => {
   return { ...(host ? { host } : {}), namespace: repository.slice(0, slash), name: repository.slice(slash + 1), repository };
 };
 
-let icr: HttpsPeer;
-let other: HttpsPeer;
+let icr: Peer;
+let other: Peer;
 let H: string;
 beforeAll(async () => {
-  [icr, other] = await Promise.all([startHttpsPeer(), startHttpsPeer()]);
+  [icr, other] = await Promise.all([startPeer(), startPeer()]);
   H = icr.host;
 });
 afterAll(() => Promise.all([icr.stop(), other.stop()]));

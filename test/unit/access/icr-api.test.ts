@@ -2,16 +2,16 @@
 // created, the quota read, each with IAM's token and the Account header, and each answer ICR can give.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiMessage, createNamespace, listNamespaces, readQuota, type IamSession } from '../../../src/access/icr-api.ts';
-import { startHttpsPeer, type HttpsPeer, type Reply } from '../../fakes/https-peer.ts';
+import { startPeer, type Peer, type Reply } from '../../fakes/peer.ts';
 
 const IAM: IamSession = { accessToken: 'iam-access-token-0123456789abcdef', accountId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' };
 const NET = () => ({ env: {}, signal: AbortSignal.timeout(5_000) });
 const ICR_ERROR = { code: 'CRG0019E', message: 'You are not authorized to access the specified resource.' };
 
-let peer: HttpsPeer;
+let peer: Peer;
 let reply: Reply;
 beforeAll(async () => {
-  peer = await startHttpsPeer();
+  peer = await startPeer();
   peer.answer = () => reply;
 });
 afterAll(() => peer.stop());

@@ -1,7 +1,7 @@
-// ICR as the access check meets it, on an HTTPS peer (test/fakes/https-peer.ts): the registry's
+// ICR as the access check meets it, on an HTTPS peer (test/fakes/peer.ts): the registry's
 // challenge and token service, the pull and push tests, and ICR's API. Each route answers as ICR does
 // (docs/icr.md#the-access-check) unless a test names another answer for it.
-import type { HttpsPeer, Reply, Seen } from '../../fakes/https-peer.ts';
+import type { Peer, Reply, Seen } from '../../fakes/peer.ts';
 
 export type Route = 'ping' | 'token' | 'tags' | 'push' | 'namespaces' | 'create' | 'quotas';
 
@@ -50,7 +50,7 @@ const DEFAULTS: Record<Route, (s: Seen) => Reply> = {
 export type Override = Reply | ((s: Seen, n: number) => Reply | undefined);
 
 /** Makes `peer` answer as ICR does, but for the routes named. */
-export function answerAsIcr(peer: HttpsPeer, overrides: Partial<Record<Route, Override>> = {}): void {
+export function answerAsIcr(peer: Peer, overrides: Partial<Record<Route, Override>> = {}): void {
   peer.answer = (s) => {
     const route = routeOf(s);
     if (!route) return { status: 404, body: errors('NOT_FOUND', `no route for ${s.method} ${s.path}`) };
@@ -62,5 +62,5 @@ export function answerAsIcr(peer: HttpsPeer, overrides: Partial<Record<Route, Ov
 }
 
 /** The requests of one route, in order (of one host, when named). */
-export const requestsOf = (peer: HttpsPeer, route: Route, host?: string): Seen[] =>
+export const requestsOf = (peer: Peer, route: Route, host?: string): Seen[] =>
   peer.seen.filter((s) => routeOf(s) === route && (host === undefined || s.headers.host === host));

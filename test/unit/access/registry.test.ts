@@ -5,17 +5,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from '../../../src/access/registry.ts';
 import type { AccessKind } from '../../../src/inputs/images.ts';
 import type { Credential } from '../../../src/iam/credential.ts';
-import { startHttpsPeer, type HttpsPeer, type Reply } from '../../fakes/https-peer.ts';
+import { startPeer, type Peer, type Reply } from '../../fakes/peer.ts';
 import { answerAsIcr, errors, REGISTRY_TOKEN, requestsOf, routeOf, type Route } from './icr-peer.ts';
 
 const KEY = 'unit-test-api-key-0123456789abcdefghijkl';
 const CREDENTIAL: Credential = { username: 'iamapikey', secret: KEY, expiresAt: undefined };
 const BASIC = `Basic ${Buffer.from(`iamapikey:${KEY}`).toString('base64')}`;
 
-let peer: HttpsPeer;
+let peer: Peer;
 let H: string;
 beforeAll(async () => {
-  peer = await startHttpsPeer();
+  peer = await startPeer();
   H = peer.host;
 });
 afterAll(() => peer.stop());

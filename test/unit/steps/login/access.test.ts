@@ -15,7 +15,7 @@ import { checkedHosts, finishAccessCheck, startAccessCheck } from '../../../../s
 import { loginStep } from '../../../../src/steps/login/step.ts';
 import { readState } from '../../../../src/steps/state/reader.ts';
 import { fakeClients } from '../../../fakes/clients.ts';
-import { startHttpsPeer, type HttpsPeer } from '../../../fakes/https-peer.ts';
+import { startPeer, type Peer } from '../../../fakes/peer.ts';
 import { startIamStub, type IamStub } from '../../../fakes/iam-stub.ts';
 import { fakeRuntime } from '../../../fakes/runtime.ts';
 import { answerAsIcr, errors, requestsOf } from '../../access/icr-peer.ts';
@@ -32,10 +32,10 @@ const TOKENS: IamTokens = {
   accountId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
 };
 
-let icr: HttpsPeer;
-let cp: HttpsPeer;
+let icr: Peer;
+let cp: Peer;
 beforeAll(async () => {
-  [icr, cp] = await Promise.all([startHttpsPeer(), startHttpsPeer()]);
+  [icr, cp] = await Promise.all([startPeer(), startPeer()]);
 });
 afterAll(() => Promise.all([icr.stop(), cp.stop()]));
 beforeEach(() => {
@@ -96,7 +96,7 @@ describe('startAccessCheck', () => {
       `${icr.host}/team/app can pull`,
       `${cp.host}/cp/app can pull`,
     ]);
-    const api = (peer: HttpsPeer) => peer.seen.filter((x) => x.url.pathname.startsWith('/api/'));
+    const api = (peer: Peer) => peer.seen.filter((x) => x.url.pathname.startsWith('/api/'));
     expect(api(icr).map((x) => [x.headers.authorization, x.headers.account])).toEqual([[`Bearer ${TOKENS.accessToken}`, TOKENS.accountId]]);
     expect(api(cp)).toEqual([]);
     expect(requestsOf(cp, 'token')[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`cp:${ENTITLEMENT}`).toString('base64')}`);

@@ -1,11 +1,12 @@
 // An HTTPS server on 127.0.0.1 for unit tests of the code that sends to `https://HOST` (the registry
 // probe, ICR's API, the access check): a throw-away CA (test/emulator/certs.ts, made with openssl) is
 // added to this worker's default CAs, so the request function of src/http/ reaches the peer through
-// node:https and a real TLS handshake, as it reaches ICR, with nothing of src/ replaced. Every request is
-// recorded; `answer` decides each one.
+// node:https and a real TLS handshake, as it reaches ICR, with nothing of src/ replaced. With `plain`,
+// the same over http (a VPC metadata service, IAM on loopback). Every request is recorded; `answer`
+// decides each one.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
@@ -24,9 +25,11 @@ export interface Seen {
 export type Reply =
   { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string | object } | 'hang' | 'reset';
 
-export interface HttpsPeer {
+export interface Peer {
   /** `127.0.0.1:PORT`, as a registry host is written. */
   readonly host: string;
+  /** `https://127.0.0.1:PORT`, or `http://` with `plain`. */
+  readonly url: string;
   /** Every request so far, in the order they arrived. */
   readonly seen: Seen[];
   /** Decides each answer; set it per test. */
@@ -51,9 +54,8 @@ function trustedCert(): Promise<{ key: string; cert: string }> {
   return trusted;
 }
 
-export async function startHttpsPeer(): Promise<HttpsPeer> {
-  const { key, cert } = await trustedCert();
-  const server: Server = createServer({ key, cert }, (req, res) => {
+export async function startPeer({ plain = false }: { plain?: boolean } = {}): Promise<Peer> {
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     let body = '';
     req.setEncoding('utf8').on('data', (c: string) => (body += c));
     req.on('end', () => {
@@ -73,11 +75,13 @@ export async function startHttpsPeer(): Promise<HttpsPeer> {
       const type = typeof reply.body === 'object' ? { 'content-type': 'application/json' } : {};
       res.writeHead(reply.status, { ...type, ...reply.headers }).end(text);
     });
-  });
+  };
+  const server = plain ? createHttpServer(serve) : createServer(await trustedCert(), serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const peer: HttpsPeer = {
+  const peer: Peer = {
     host: `127.0.0.1:${port}`,
+    url: `${plain ? 'http' : 'https'}://127.0.0.1:${port}`,
     seen: [],
     answer: () => ({ status: 404 }),
     stop: () =>
