@@ -34,7 +34,7 @@ const inFile = (): { kind: 'file'; path: string } => ({ kind: 'file', path: file
 const inHelper = () => ({ kind: 'helper' as const, program: join(helper.bin, 'docker-credential-test') });
 
 describe('readEntry, a file', () => {
-  it.each<[string, string | undefined, Omit<Reading, 'place'>]>([
+  it.each<[string, string | undefined, Record<string, string | undefined>]>([
     ['no file', undefined, { state: 'none' }],
     ['an empty file', '  \n', { state: 'none' }],
     ['no auths', '{"credsStore": ""}', { state: 'none' }],
@@ -49,7 +49,7 @@ describe('readEntry, a file', () => {
     ['a file that is no longer JSON', '{"auths": {', { state: 'unreadable', why: 'FILE is no longer valid JSON' }],
   ])('%s', async (_what, text, reading) => {
     if (text !== undefined) await writeFile(file, text);
-    const expected = 'why' in reading ? { ...reading, why: reading.why.replace('FILE', file) } : reading;
+    const expected = reading['why'] === undefined ? reading : { ...reading, why: reading['why'].replace('FILE', file) };
     expect(await read()).toEqual({ place: inFile(), ...expected });
   });
 
