@@ -172,6 +172,16 @@ describe('quotas', () => {
     expect(report.rows.map((r) => r.ok)).toEqual([true]);
   });
 
+  it('a quota read that gets no answer is no quota check either, and the images are still checked', async () => {
+    icrAnswers({ quotas: 'reset' });
+    const report = await check();
+    expect(report.quotas.size).toBe(0);
+    expect(log.debugs).toContainEqual(
+      expect.stringMatching(/^ICR did not show the quota of \S+ to this key \(Unexpected error: socket hang up\./),
+    );
+    expect(report.rows.map((r) => r.ok)).toEqual([true]);
+  });
+
   it('reads no quota without IAM’s token', async () => {
     const report = await check({ iamOf: () => undefined });
     expect(requestsOf(icr, 'quotas')).toEqual([]);

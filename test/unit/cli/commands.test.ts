@@ -3,11 +3,12 @@
 // one a live login is still writing, and what it could not remove stays in the session (and only that)
 // for the next try. An IAM stub and fake clients that keep their logins in the file; Node alone.
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { login, logout } from '../../../src/cli/commands.ts';
+import { login, logout, readStdin } from '../../../src/cli/commands.ts';
 import { listSessions, readSession, removeSession, rewriteSession, sessionStore, sessionsDir } from '../../../src/cli/sessions.ts';
 import { startTime } from '../../../src/clients/processes.ts';
 import { readState } from '../../../src/steps/state/reader.ts';
@@ -200,6 +201,14 @@ describe('icr-login logout', () => {
     expect(await logout(env, true)).toBe(0);
     expect((await bin.calls('docker')).filter((c) => c.startsWith('logout'))).toEqual(['logout de.icr.io', 'logout us.icr.io']);
     expect(sessions(env)).toEqual([]);
+  });
+});
+
+describe('readStdin', () => {
+  it('reads the whole of stdin, however it comes in chunks', async () => {
+    const key = Buffer.from(`${KEY}\n`);
+    vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([key.subarray(0, 5), key.subarray(5)]) as typeof process.stdin);
+    expect(await readStdin()).toBe(`${KEY}\n`);
   });
 });
 

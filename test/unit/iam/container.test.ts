@@ -85,6 +85,12 @@ describe('what fails', () => {
         `IAM refused the compute-resource token from ${from} for trusted profile ci-runner (BXNIM0537E: The compute resource token is not trusted. ${`cluster c1, namespace ci, service account runner ${'x'.repeat(400)}`.slice(0, 300)}); check that the profile has a compute-resource rule or link trusting this cluster, namespace and service account, and that the token has audience iam and lives an hour or less.`,
     ],
     [
+      'a refusal whose details only repeat its message',
+      { status: 400, body: { errorCode: 'BXNIM0537E', errorMessage: 'Not trusted.', errorDetails: 'Not trusted.' } },
+      (from) =>
+        `IAM refused the compute-resource token from ${from} for trusted profile ci-runner (BXNIM0537E: Not trusted.); check that the profile has a compute-resource rule or link trusting this cluster, namespace and service account, and that the token has audience iam and lives an hour or less.`,
+    ],
+    [
       'a refusal without details',
       { status: 403, body: { errorCode: 'BXNIM0514E', errorMessage: 'Not trusted.' } },
       (from) =>
