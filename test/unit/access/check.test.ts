@@ -129,11 +129,14 @@ describe('namespaces first', () => {
     expect(log.infos).toEqual([]);
   });
 
-  it.each<[string, Partial<AccessRequest>]>([
-    ['create-namespace is false', { createNamespace: false }],
-    ['IAM gave no access token', { createNamespace: true, iamOf: () => undefined }],
-  ])('creates nothing when %s', async (_what, r) => {
-    await check(r);
+  it.each<[string, Partial<AccessRequest>, 'no-role' | 'either']>([
+    ['create-namespace is false', { createNamespace: false }, 'no-role'],
+    ['IAM gave no access token', { createNamespace: true, iamOf: () => undefined }, 'either'],
+  ])('creates nothing when %s: a denial is explained as a denial', async (_what, r, reason) => {
+    icrAnswers({ push: DENIED });
+    expect(await rows(r)).toEqual([
+      { at: `${H}/team/app`, ok: false, found: 'denied', line: denialLine(H, image('team/app'), 'push', reason, DENIED_TEXT) },
+    ]);
     expect(requestsOf(icr, 'create')).toEqual([]);
   });
 });
