@@ -51,7 +51,7 @@ describe('api-key', () => {
     [`${KEY} x`, /whitespace or control characters inside the key/],
     [`{"apikey": "${KEY} y"}`, /whitespace or control characters inside the key/],
     [`{${KEY}`, /not valid JSON/],
-  ])('never puts the key into its error message (%#)', (bad, rule) => {
+  ])('never puts the key into its error messages (%#)', (bad, rule) => {
     const message = ((): string => {
       try {
         return `accepted as ${parseApiKey(bad).key.length} characters`;
