@@ -4,16 +4,7 @@
 // deadline, an answer too large or none at all, and the entitled registry checked without ICR's API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkAccess, type AccessRequest } from '../../../src/access/check.ts';
-import {
-  createdLine,
-  createFailedLine,
-  denialLine,
-  entitledDenialLine,
-  heldLine,
-  noManagerLine,
-  refusedLine,
-  unprovenLine,
-} from '../../../src/access/messages.ts';
+import * as say from '../../../src/access/messages.ts';
 import { AnswerTooLarge, MAX_ANSWER_BYTES } from '../../../src/http/request.ts';
 import type { Credential } from '../../../src/iam/credential.ts';
 import type { Image } from '../../../src/inputs/images.ts';
@@ -89,18 +80,18 @@ describe('namespaces first', () => {
     const lastCreate = icr.seen.indexOf(creates.at(-1)!);
     const firstProbe = icr.seen.findIndex((s) => routeOf(s) === 'ping');
     expect(lastCreate).toBeLessThan(firstProbe);
-    expect(log.infos).toEqual([createdLine(H, 'team'), createdLine(H, 'other')]);
+    expect(log.infos).toEqual([say.createdLine(H, 'team'), say.createdLine(H, 'other')]);
   });
 
   it.each<[string, Reply | 'reset', (host: string) => string | RegExp]>([
-    ['409: another account holds it', { status: 409, body: { code: 'CRG0022E', message: 'taken' } }, (h) => heldLine(h, 'team')],
+    ['409: another account holds it', { status: 409, body: { code: 'CRG0022E', message: 'taken' } }, (h) => say.heldLine(h, 'team')],
     [
       '403: the key may not create it',
       { status: 403, body: { code: 'CRG0019E', message: 'not authorized' } },
-      (h) => noManagerLine(h, 'team', 'HTTP 403, CRG0019E not authorized'),
+      (h) => say.noManagerLine(h, 'team', 'HTTP 403, CRG0019E not authorized'),
     ],
-    ['401', { status: 401 }, (h) => createFailedLine(h, 'team', 'HTTP 401')],
-    ['500', { status: 500 }, (h) => createFailedLine(h, 'team', 'HTTP 500')],
+    ['401', { status: 401 }, (h) => say.createFailedLine(h, 'team', 'HTTP 401')],
+    ['500', { status: 500 }, (h) => say.createFailedLine(h, 'team', 'HTTP 500')],
     [
       'no answer (a reset connection)',
       'reset',
@@ -135,7 +126,7 @@ describe('namespaces first', () => {
   ])('creates nothing when %s: a denial is explained as a denial', async (_what, r, reason) => {
     icrAnswers({ push: DENIED });
     expect(await rows(r)).toEqual([
-      { at: `${H}/team/app`, ok: false, found: 'denied', line: denialLine(H, image('team/app'), 'push', reason, DENIED_TEXT) },
+      { at: `${H}/team/app`, ok: false, found: 'denied', line: say.denialLine(H, image('team/app'), 'push', reason, DENIED_TEXT) },
     ]);
     expect(requestsOf(icr, 'create')).toEqual([]);
   });
@@ -201,7 +192,7 @@ describe('a denial explained by what ICR’s API shows', () => {
   ])('%s', async (_what, namespaces, reason, found) => {
     icrAnswers({ push: DENIED, namespaces });
     expect(await rows()).toEqual([
-      { at: `${H}/team/app`, ok: false, found, line: denialLine(H, image('team/app'), 'push', reason, DENIED_TEXT) },
+      { at: `${H}/team/app`, ok: false, found, line: say.denialLine(H, image('team/app'), 'push', reason, DENIED_TEXT) },
     ]);
   });
 
@@ -218,7 +209,7 @@ describe('a denial explained by what ICR’s API shows', () => {
 
   it('without IAM’s token, cannot tell the two apart and asks no API', async () => {
     icrAnswers({ push: DENIED });
-    expect((await rows({ iamOf: () => undefined }))[0]!.line).toBe(denialLine(H, image('team/app'), 'push', 'either', DENIED_TEXT));
+    expect((await rows({ iamOf: () => undefined }))[0]!.line).toBe(say.denialLine(H, image('team/app'), 'push', 'either', DENIED_TEXT));
     expect(icr.seen.filter((s) => s.url.pathname.startsWith('/api/'))).toEqual([]);
   });
 });
@@ -226,7 +217,7 @@ describe('a denial explained by what ICR’s API shows', () => {
 describe('answers that are not a denial', () => {
   it('credentials the token service refused: the same line for every image of the host', async () => {
     icrAnswers({ token: { status: 401, body: errors('UNAUTHORIZED', 'authentication required') } });
-    const line = refusedLine(H, 'iamapikey', 'HTTP 401: UNAUTHORIZED: authentication required');
+    const line = say.refusedLine(H, 'iamapikey', 'HTTP 401: UNAUTHORIZED: authentication required');
     expect(await rows({ images: [image('team/app'), image('team/web')] })).toEqual([
       { at: `${H}/team/app`, ok: false, found: 'credentials refused', line },
       { at: `${H}/team/web`, ok: false, found: 'credentials refused', line },
@@ -239,7 +230,7 @@ describe('answers that are not a denial', () => {
     icrAnswers({ push: unknown });
     const detail = `${H} answered HTTP 404: NAME_UNKNOWN: repository name not known to registry, as it does for a repository or namespace it does not know`;
     expect(await rows()).toEqual([
-      { at: `${H}/team/app`, ok: false, found: 'not shown', line: unprovenLine(H, image('team/app'), 'push', detail) },
+      { at: `${H}/team/app`, ok: false, found: 'not shown', line: say.unprovenLine(H, image('team/app'), 'push', detail) },
     ]);
   });
 
@@ -332,7 +323,7 @@ describe('hosts', () => {
     expect(report.rows.map((r) => [r.host, r.image.repository, r.found, r.line])).toEqual([
       [H, 'team/app', 'created, can pull', undefined],
       [other.host, 'cp/ok', 'can pull', undefined],
-      [other.host, 'cp/denied', 'not entitled', entitledDenialLine(other.host, image('cp/denied', other.host), DENIED_TEXT)],
+      [other.host, 'cp/denied', 'not entitled', say.entitledDenialLine(other.host, image('cp/denied', other.host), DENIED_TEXT)],
     ]);
     expect(other.seen.filter((s) => s.url.pathname.startsWith('/api/'))).toEqual([]);
     expect(requestsOf(other, 'token').map((s) => s.headers.authorization)).toEqual(
