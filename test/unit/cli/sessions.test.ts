@@ -35,6 +35,10 @@ describe('liveLogin', () => {
     expect(liveLogin({ 'login-pid': 'junk' }, false)).toBeUndefined();
   });
 
+  it('is never this process: a logout does not wait for itself', () => {
+    expect(liveLogin(loginProcess(), false)).toBeUndefined();
+  });
+
   it('records this process and its start time', () => {
     expect(loginProcess()).toEqual({ 'login-pid': String(process.pid), 'login-started': startTime(process.pid) });
   });

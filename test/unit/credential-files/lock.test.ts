@@ -251,3 +251,39 @@ describe('a lock path that is not a lock file', () => {
     ]);
   });
 });
+
+describe('a turn in this process', () => {
+  it('where no lock can be made (its folder cannot be), runs the work without one', async () => {
+    await writeFile(join(dir, 'plain'), '');
+    expect(await withFileLock(join(dir, 'plain', 'config.json'), 1000, async () => 'wrote')).toBe('wrote');
+  });
+
+  it('releases the lock when the work throws, and passes the error on', async () => {
+    await expect(withFileLock(file, 1000, () => Promise.reject(new Error('client failed')))).rejects.toThrow('client failed');
+    expect(await leftovers()).toEqual([]);
+    expect(await turn(2, 1000)).toBe(true);
+  });
+
+  it.each<[string, () => Promise<unknown>, string, string]>([
+    [
+      'a live holder',
+      () => writeFile(lockPath(file), holder(process.pid)),
+      'credentials file locked',
+      `Another icr-login job (pid ${process.pid}) kept FILE locked for more than 1 s (FILE.icr-login.lock); set isolate: true where jobs share a machine, or raise input timeout.`,
+    ],
+    [
+      'a folder at the lock path',
+      () => mkdir(lockPath(file)),
+      'credentials file lock',
+      "FILE.icr-login.lock is a folder, not icr-login's lock file, so no job can take its turn writing the credentials file beside it; remove it and try again.",
+    ],
+  ])('%s: refused in one line, the work never run, its holder file gone', async (_what, seed, title, message) => {
+    await seed();
+    let ran = false;
+    const error = await withFileLock(file, 1000, async () => (ran = true)).catch((e: unknown) => e);
+    expect(ran).toBe(false);
+    expect(error).toMatchObject({ title, message: message.replaceAll('FILE', file) });
+    // What was there stays; the turn's own holder file is gone.
+    expect(await leftovers()).toEqual(['config.json.icr-login.lock']);
+  });
+});
