@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { runClient, type ClientResult } from '../emulator/run-client.ts';
+import { runClient, type ClientResult } from '../emulator/testing/run-client.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
 import { alive, installWrappers, waitFor, type Wrappers } from '../harness/wrappers.ts';

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { runClient, type ClientResult } from '../emulator/run-client.ts';
+import { runClient, type ClientResult } from '../emulator/testing/run-client.ts';
 import { startConnectProxy } from '../harness/connect-proxy.ts';
 import { watched } from '../harness/watch.ts';
 import { ROOT } from '../harness/runner.ts';

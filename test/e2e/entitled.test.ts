@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EntitledRegistry } from '../emulator/index.ts';
-import { runClient } from '../emulator/run-client.ts';
+import { runClient } from '../emulator/testing/run-client.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
 import {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type ClusterRecord, type Emulator, type ProfileRecord } from '../emulator/index.ts';
-import { runClient } from '../emulator/run-client.ts';
+import { runClient } from '../emulator/testing/run-client.ts';
 import { leaksIn, secretForms } from '../harness/leaks.ts';
 import { ROOT } from '../harness/runner.ts';
 import { expectNoLeaks, expectPushRefused, newJob, newMachine, pushAndPull, readAuths, type Machine } from './checks.ts';

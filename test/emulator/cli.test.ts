@@ -3,8 +3,8 @@
 // (Node 20; here Node with type stripping off) still its usage, and one line saying what it needs.
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import { runClient } from './run-client.ts';
-import { pidAlive } from './test-client.ts';
+import { runClient } from './testing/run-client.ts';
+import { pidAlive } from './testing/test-client.ts';
 
 const CLI = 'test/emulator/cli.ts';
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };

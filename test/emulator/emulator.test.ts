@@ -6,11 +6,22 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { APIKEY_GRANT, LENIENT_BEHAVIOUR, startEmulator, writeOciImage, decodeJwtPayload } from './index.ts';
 import type { Emulator } from './index.ts';
-import { httpsRequest } from './https-request.ts';
-import type { HttpsResponse } from './https-request.ts';
-import { runClient } from './run-client.ts';
-import { REFUSED, clientFor, clientHome, headerOf, iamToken, json, jwtHeader, pidAlive, refusedStatus, tempDir } from './test-client.ts';
-import type { Client } from './test-client.ts';
+import { httpsRequest } from './net/https-request.ts';
+import type { HttpsResponse } from './net/https-request.ts';
+import { runClient } from './testing/run-client.ts';
+import {
+  REFUSED,
+  clientFor,
+  clientHome,
+  headerOf,
+  iamToken,
+  json,
+  jwtHeader,
+  pidAlive,
+  refusedStatus,
+  tempDir,
+} from './testing/test-client.ts';
+import type { Client } from './testing/test-client.ts';
 
 describe('emulated IAM', () => {
   let emu: Emulator;
@@ -105,7 +116,7 @@ describe('emulated IAM', () => {
 });
 
 // The lenient forms here (quoted challenges, 401 in ICR's words): ICR answers them too, and they carry
-// the most to check; answers.test.ts holds the strict ones, the default.
+// the most to check; token-service/answers.test.ts holds the strict ones, the default.
 describe('emulated ICR token service (registry: false)', () => {
   let emu: Emulator;
   let client: Client;
@@ -314,7 +325,7 @@ describe('real clients against the emulator (registry: true, two regions)', { ti
     });
 
   beforeAll(async () => {
-    // Lenient, for the clients' words on a 401; answers.test.ts keeps what they print for the strict 400.
+    // Lenient, for the clients' words on a 401; token-service/answers.test.ts keeps what they print for the strict 400.
     emu = await startEmulator({ hostCount: 2, icr: LENIENT_BEHAVIOUR });
     ({ env, runtimeDir } = await clientHome(emu));
   }, 60_000);

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTooLarge, httpRequest, MAX_ANSWER_BYTES, type Env } from '../../../src/http/request.ts';
 import { UserError } from '../../../src/lib/errors.ts';
-import { streamBody } from '../../emulator/faults.ts';
+import { streamBody } from '../../emulator/net/faults.ts';
 import { startConnectProxy, type ConnectProxy } from '../../harness/connect-proxy.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
