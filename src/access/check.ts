@@ -4,8 +4,8 @@
 import type { Credential } from '../iam/credential.ts';
 import { ENTITLED_USERNAME } from '../inputs/entitled.ts';
 import type { AccessKind, Image } from '../inputs/images.ts';
-import type { Env, Network } from '../http/request.ts';
-import { describe, UserError } from '../lib/errors.ts';
+import { requestFailure, type Env, type Network } from '../http/request.ts';
+import { UserError } from '../lib/errors.ts';
 import { CLIENT_RETRY } from '../lib/limits.ts';
 import { final, transient, withRetries } from '../lib/retry.ts';
 import { msToSeconds } from '../lib/time.ts';
@@ -25,6 +25,8 @@ import { probe, type Probe } from './registry.ts';
 
 export interface AccessRequest {
   readonly hosts: readonly string[];
+  /** Where an image without a host is checked: ICR's hosts (never the entitled registry, which holds no namespace of ours). */
+  readonly everywhere: readonly string[];
   readonly images: readonly Image[];
   readonly access: AccessKind;
   readonly createNamespace: boolean;
@@ -71,7 +73,7 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
       } catch (error) {
         // An answer too large (or any other UserError) would be as large again: not retried.
         if (error instanceof UserError) return final<Probe>({ kind: 'broken', detail: error.message.replace(/\.$/, '') });
-        if (!signal.aborted) return transient<Probe>({ kind: 'retry', detail: describe(error) });
+        if (!signal.aborted) return transient<Probe>({ kind: 'retry', detail: requestFailure(error) });
         const late = `no answer within ${msToSeconds(r.timeoutMs)} s; check that the runner reaches ${host}, or raise input timeout`;
         return final<Probe>({ kind: 'broken', detail: late });
       }
@@ -81,7 +83,7 @@ function probeWithRetries(host: string, image: Image, r: AccessRequest, signal: 
 
 /** The region's quota, warned about at 90 %; a key that may not read it gets only a debug line. */
 async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signal: AbortSignal): Promise<Quota | undefined> {
-  const q = await readQuota(host, iam, network(r, signal)).catch((e: unknown) => describe(e));
+  const q = await readQuota(host, iam, network(r, signal)).catch((e: unknown) => requestFailure(e));
   if (typeof q === 'string') {
     r.log.debug(`ICR did not show the quota of ${host} to this key (${q}); no quota check there.`);
     return undefined;
@@ -93,7 +95,7 @@ async function checkQuota(host: string, r: AccessRequest, iam: IamSession, signa
 async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, deadline: number): Promise<CheckRow[]> {
   const iam = r.iamOf(host);
   // An image that names its host is checked there only; one without, on every host.
-  const images = r.images.filter((i) => i.host === undefined || i.host === host);
+  const images = r.images.filter((i) => (i.host === undefined ? r.everywhere.includes(host) : i.host === host));
   // Namespaces first, so the check that follows sees them.
   const refused = new Map<string, string>();
   const created = new Set<string>();
@@ -101,7 +103,7 @@ async function checkHost(host: string, r: AccessRequest, signal: AbortSignal, de
     for (const ns of new Set(images.map((i) => i.namespace))) {
       const c = await createNamespace(host, ns, iam, network(r, signal)).catch((e: unknown) => ({
         kind: 'failed' as const,
-        detail: describe(e),
+        detail: requestFailure(e),
       }));
       if (c.kind === 'created') {
         created.add(ns);

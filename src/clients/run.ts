@@ -41,8 +41,9 @@ export interface ClientContext {
 }
 
 // Causes that may pass; a refused credential never does.
+// The HTTP rule of every retry of ours (lib/retry.ts isRetryableStatus): 429 and 5xx, but 501.
 const TRANSIENT =
-  /\b50[0-9]\b|\b5\d\d (Internal|Bad|Service|Gateway)|connection reset|connection refused|i\/o timeout|TLS handshake timeout|timed? ?out|unexpected EOF|no such host|temporary failure/i;
+  /\b(429|50[02-9]|5[1-9]\d)\b|toomanyrequests|too many requests|connection reset|connection refused|i\/o timeout|TLS handshake timeout|timed? ?out|unexpected EOF|no such host|temporary failure/i;
 const REFUSED = /unauthori[sz]ed|invalid username|incorrect username|denied|\b401\b|\b403\b/i;
 
 export function isTransient(output: string): boolean {

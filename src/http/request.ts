@@ -3,7 +3,7 @@
 // (proxy.ts), which Node's own proxy support reaches (an Agent's proxyEnv; CONNECT for https). Answers
 // are small JSON bodies, read whole; one that passes MAX_ANSWER_BYTES is cut off and refused.
 import type { Agent, IncomingMessage } from 'node:http';
-import { UserError } from '../lib/errors.ts';
+import { firstLine, UserError } from '../lib/errors.ts';
 import type { Env } from './proxy.ts';
 
 export type { Env };
@@ -103,4 +103,18 @@ export async function httpRequest(method: string, url: string, options: RequestO
   const body = await readCapped(target.host, res, () => req.destroy());
   const headers = res.headers;
   return { status: res.statusCode ?? 0, header: (name) => [headers[name]].flat()[0], body };
+}
+
+/** What a request that got no answer saw, as a clause: `ECONNRESET (socket hang up)`, `no answer in time`. */
+export function networkCause(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
+  const code = e?.cause?.code ?? e?.code;
+  const text = firstLine(e?.cause?.message ?? e?.message ?? String(error));
+  return code && !text.includes(code) ? `${code} (${text})` : text || 'unknown network error';
+}
+
+/** A failed request as a clause: a sentence of ours (an answer too large) as it is, anything else as what it saw. */
+export function requestFailure(error: unknown): string {
+  return error instanceof UserError ? error.lines.join(' ').replace(/\.$/, '') : networkCause(error);
 }

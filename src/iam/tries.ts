@@ -1,7 +1,7 @@
 // One token request, tried as IAM_RETRY says: each try bounded, the whole bounded, what each try saw
 // kept for the one line a failure becomes. Shared by IAM's token endpoint and the VPC metadata service.
-import type { Env, HttpAnswer } from '../http/request.ts';
-import { firstLine, UserError } from '../lib/errors.ts';
+import { networkCause, type Env, type HttpAnswer } from '../http/request.ts';
+import { UserError } from '../lib/errors.ts';
 import { DEFAULT_TIMEOUT_SECONDS, IAM_RETRY, REQUEST_MS } from '../lib/limits.ts';
 import { final, transient, withRetries, type RetryPolicy } from '../lib/retry.ts';
 import { secondsToMs } from '../lib/time.ts';
@@ -33,14 +33,6 @@ export type Reading<T> = { readonly value: T } | { readonly again: string; reado
 /** A request given up on: what every try saw. */
 export interface GivenUp {
   readonly tries: readonly Seen[];
-}
-
-export function networkCause(error: unknown): string {
-  const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
-  const code = e?.cause?.code ?? e?.code;
-  const text = firstLine(e?.cause?.message ?? e?.message ?? String(error));
-  return code && !text.includes(code) ? `${code} (${text})` : text || 'unknown network error';
 }
 
 /** `try 1: ECONNREFUSED; try 2: 503 with an empty body`. */

@@ -1,5 +1,5 @@
 // An HTTPS server on 127.0.0.1 for unit tests of the code that sends to `https://HOST` (the registry
-// probe, ICR's API, the access check): a throw-away CA (test/emulator/certs.ts, made with openssl) is
+// probe, ICR's API, the access check): a throw-away CA (test/emulator/net/certs.ts, made with openssl) is
 // added to this worker's default CAs, so the request function of src/http/ reaches the peer through
 // node:https and a real TLS handshake, as it reaches ICR, with nothing of src/ replaced. With `plain`,
 // the same over http (a VPC metadata service, IAM on loopback). Every request is recorded; `answer`
@@ -10,7 +10,7 @@ import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { generateCerts } from '../emulator/certs.ts';
+import { generateCerts } from '../emulator/net/certs.ts';
 
 export interface Seen {
   readonly method: string;

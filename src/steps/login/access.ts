@@ -35,6 +35,7 @@ export function startAccessCheck(
   const check = import('../../access/check.ts').then(({ checkAccess }) =>
     checkAccess({
       hosts: checkedHosts(settings),
+      everywhere: settings.hosts,
       images: settings.images,
       access: settings.access,
       createNamespace: settings.createNamespace,

@@ -35,6 +35,8 @@ describe('isTransient: the client error lines tried again', () => {
     'received unexpected HTTP status: 503 Service Unavailable',
     'error pinging docker registry us.icr.io: invalid status code from registry 504 (Gateway Timeout)',
     'Error: logging into "us.icr.io": invalid status code from registry 500 (Internal Server Error)',
+    'Error: logging into "us.icr.io": invalid status code from registry 429 (Too Many Requests)',
+    'toomanyrequests: too many requests to the registry',
   ])('%s', (line) => {
     expect(isTransient(line)).toBe(true);
     // The client's whole output is read: a warning line before the error changes nothing.
@@ -52,6 +54,8 @@ describe('isTransient: the client error lines never tried again', () => {
     'Error: logging into "us.icr.io": invalid status code from registry 403 (Forbidden)',
     'Error response from daemon: Get "https://us.icr.io/v2/": x509: certificate signed by unknown authority',
     'Error response from daemon: Get "https://us.icr.io/v2/": http: server gave HTTP response to HTTPS client',
+    // 501: the registry does not do what was asked, and will not on the next try.
+    'Error: logging into "us.icr.io": invalid status code from registry 501 (Not Implemented)',
     // A refusal beside a transient cause is a refusal: another try would be refused again.
     'Get "https://us.icr.io/v2/": i/o timeout\nError: unauthorized: authentication required',
     'received unexpected HTTP status: 503 Service Unavailable (401 Unauthorized)',

@@ -82,7 +82,8 @@ describe('startAccessCheck', () => {
     const rt = fakeRuntime();
     const entitled = settings({
       registry: icr.host,
-      images: `${icr.host}/team/app, ${cp.host}/cp/app`,
+      // team/app has no host: ICR's hosts check it, the entitled registry never does.
+      images: `team/app, ${cp.host}/cp/app`,
       access: 'pull',
       'entitlement-key': ENTITLEMENT,
       'entitled-registry': cp.host,
