@@ -14,7 +14,8 @@ export interface CliCommand {
   readonly quiet: boolean;
 }
 
-const OPTIONS = {
+/** The CLI's options; each login option is named as the action input it sets. */
+export const OPTIONS = {
   region: { type: 'string' },
   registry: { type: 'string' },
   'private-endpoint': { type: 'boolean' },

@@ -2,6 +2,7 @@
 import { errnoCode } from '../lib/errors.ts';
 import type { HostWords, Runtime } from '../steps/runtime.ts';
 import { scrubbing } from '../steps/scrub.ts';
+import { inCliWords } from './flag-words.ts';
 import { loginProcess, rewriteSession, type Session } from './sessions.ts';
 
 /** The terminal's words: no post step here, `icr-login logout` undoes a login. */
@@ -29,7 +30,7 @@ export function cliRuntime(
   state: Session = {},
   sessionPath?: string,
 ): CliRuntime {
-  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  const err = (line: string): void => void process.stderr.write(`${inCliWords(line)}\n`);
   // A login's session says first which process writes it, so a logout leaves it alone while it runs.
   const saved: Session = sessionPath ? loginProcess() : {};
   let unrecorded = false;

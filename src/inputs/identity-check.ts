@@ -85,7 +85,7 @@ function withCompute(given: IdentityInputs, m: ReturnType<typeof mistakes>): Che
   const whose = kind === 'vpc' ? "the virtual server's" : "the pod's";
   if (given.apiKey.trim() !== '') {
     m.note(
-      `An API key was given, but identity ${kind} logs in with none (${whose} trusted profile is the identity); drop the key (input api-key, or --api-key-stdin for the CLI), or use identity api-key.`,
+      `An API key was given, but identity ${kind} logs in with none (${whose} trusted profile is the identity); drop the key, or use identity api-key.`,
       'api-key',
     );
   }

@@ -105,6 +105,13 @@ describe(`icr-login CLI on Node ${CLI_NODE_VERSION}`, () => {
     expect(none.stderr).toContain('No API key: set IBMCLOUD_API_KEY');
   });
 
+  it('names its own flags in what it says, not the action’s inputs', async () => {
+    const machine = await newMachine(emu);
+    const run = await cli(machine, [...target(), '--timeout', 'soon'], { IBMCLOUD_API_KEY: emu.keys.user.key });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('icr-login: --timeout must be a number of seconds between 1 and 3600, not "soon".\n');
+  });
+
   it('keeps every login as a session of its own: two isolated logins at once, one logout undoes both', async () => {
     const machine = await newMachine(emu);
     const env = { IBMCLOUD_API_KEY: emu.keys.user.key, TMPDIR: machine.dir };

@@ -60,7 +60,7 @@ describe('failures', () => {
     const before = iamCalls(emu);
     const main = await job.main(emulatorInputs(emu, { 'api-key': '  ', 'missing-key': 'skip' }));
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/^::warning title=api-key::Input api-key is empty and missing-key is skip/m);
+    expect(main.stdout).toMatch(/^::warning title=api-key::Input api-key is empty and input missing-key is skip/m);
     expect(main.outputs['logged-in']).toBe('false');
     expect(iamCalls(emu)).toBe(before);
     const post = await job.post(main);

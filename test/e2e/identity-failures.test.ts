@@ -71,7 +71,7 @@ describe('inputs, refused before any request', () => {
       'auth-type': 'refresh',
     });
     expect(errorLines(main)).toEqual([
-      "::error title=identity::An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key (input api-key, or --api-key-stdin for the CLI), or use identity api-key.",
+      "::error title=identity::An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key, or use identity api-key.",
       '::error title=identity::auth-type refresh does not work with identity vpc: its IAM token comes without a refresh token, so the clients get the token itself (what apikey and bearer both mean here); remove auth-type.',
     ]);
     expect(main.stdout).toContain(`::add-mask::${emu.keys.user.key}`);

@@ -245,7 +245,7 @@ describe('the CLI', () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "icr-login: An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key (input api-key, or --api-key-stdin for the CLI), or use identity api-key.\n",
+      "icr-login: An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key, or use identity api-key.\n",
     );
     expect(emu.requests.length).toBe(before);
   });

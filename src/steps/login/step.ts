@@ -59,7 +59,7 @@ async function steps(rt: Runtime, state: StateWriter, step: StepRun): Promise<St
   try {
     state.settings(settings.logout, settings.timeoutSeconds);
     if (settings.identity.kind === 'api-key' && settings.apiKey === '' && !settings.entitled) {
-      rt.warning(`Input api-key is empty and missing-key is skip, so no client was logged in${rt.words.skipped}.`, 'api-key');
+      rt.warning(`Input api-key is empty and input missing-key is skip, so no client was logged in${rt.words.skipped}.`, 'api-key');
       rt.setOutput(OUTPUT.loggedIn, 'false');
       return 'skipped';
     }

@@ -51,7 +51,7 @@ describe('the CLI’s words', () => {
     const home = await mkdtemp(join(tmpdir(), 'icr-unit-words-'));
     dirs.push(home);
     const printed = await cliLogin({ 'api-key': '', 'missing-key': 'skip' }, home, '');
-    expect(printed).toContain('Input api-key is empty and missing-key is skip, so no client was logged in.');
+    expect(printed).toContain('The API key is empty and --missing-key is skip, so no client was logged in.');
     expect(printed).not.toMatch(GITHUB_ONLY);
   });
 });

@@ -137,7 +137,7 @@ describe('the inputs together', () => {
   it('a key and auth-type refresh with a compute identity: each its own line, the key masked all the same', () => {
     const { error, masked } = read({ identity: 'vpc', 'api-key': ` ${KEY}\n`, 'auth-type': 'refresh' });
     expect(error?.lines).toEqual([
-      "An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key (input api-key, or --api-key-stdin for the CLI), or use identity api-key.",
+      "An API key was given, but identity vpc logs in with none (the virtual server's trusted profile is the identity); drop the key, or use identity api-key.",
       'auth-type refresh does not work with identity vpc: its IAM token comes without a refresh token, so the clients get the token itself (what apikey and bearer both mean here); remove auth-type.',
     ]);
     expect(error?.title).toBe('identity');

@@ -80,7 +80,7 @@ describe('loginStep', () => {
     const rt = host({ 'api-key': '', 'missing-key': 'skip', clients: 'docker' });
     expect(await loginStep(rt)).toBe('skipped');
     expect(rt.failures).toEqual([]);
-    expect(rt.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^Input api-key is empty and missing-key is skip/)]);
+    expect(rt.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^Input api-key is empty and input missing-key is skip/)]);
     expect(rt.outputs).toEqual({ 'logged-in': 'false' });
     expect(iam.calls()).toBe(0);
     expect(await clients.calls('docker')).toEqual([]);
