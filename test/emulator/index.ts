@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator, EmulatorOptions } from './types.ts';
 import type { Fault, FaultTarget, RequestRecord } from './net/types.ts';
-import { generateCerts } from './net/certs.ts';
+import { generateCerts, nameCert } from './net/certs.ts';
 import { Directory, defaultIdentities } from './iam/identities.ts';
 import { Iam } from './iam/token-endpoint.ts';
 import { TokenService, issuerFor, realmFor } from './token-service/service.ts';
@@ -49,8 +49,17 @@ export const DEFAULT_NAMESPACE = 'ns';
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const names = regionNames(opts);
-  for (const name of Object.keys(opts.regionBehaviour ?? {})) {
-    if (!names.includes(name)) throw new Error(`regionBehaviour names ${name}, which is not emulated (have ${names.join(', ')})`);
+  for (const [option, map] of [
+    ['regionBehaviour', opts.regionBehaviour],
+    ['domains', opts.domains],
+  ] as const) {
+    for (const name of Object.keys(map ?? {})) {
+      if (!names.includes(name)) throw new Error(`${option} names ${name}, which is not emulated (have ${names.join(', ')})`);
+    }
+  }
+  const domains = Object.values(opts.domains ?? {});
+  if (new Set(domains).size !== domains.length || domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d))) {
+    throw new Error(`domains must be distinct host names without a port: ${domains.join(', ')}`);
   }
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'icr-emulator-')));
@@ -97,8 +106,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const base = baseBehaviour();
     const regions = names.map((name) => new Region(name, behaviourFor(name, opts, base)));
     const ports = new Map<Region, number>();
-    for (const region of regions) {
-      servers.push(await listenRegion(region, ctx('registry'), { tokens, api, registryPort: () => ports.get(region) }));
+    const named = await Promise.all(
+      regions.map(async (r) => {
+        const name = opts.domains?.[r.name];
+        return name === undefined ? undefined : { name, tls: await nameCert(dir, name) };
+      }),
+    );
+    for (const [i, region] of regions.entries()) {
+      servers.push(await listenRegion(region, ctx('registry'), { tokens, api, registryPort: () => ports.get(region) }, named[i]));
       region.addNamespace(DEFAULT_NAMESPACE, {
         accountId: directory.accounts.main.id,
         resourceGroup: directory.accounts.main.resourceGroup,
@@ -140,8 +155,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     return {
       hosts,
       host: hosts[0] as string,
-      regions: regions.map((r) => ({ name: r.name, host: r.host })),
+      regions: regions.map((r) => ({ name: r.name, host: r.host, address: r.address })),
       hostOf: (name) => regionOf(name).host,
+      addressOf: (name) => regionOf(name).address,
       iamUrl: `https://${iamHost}`,
       caFile: certs.caFile,
       accounts: directory.accounts,

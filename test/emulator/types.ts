@@ -15,6 +15,12 @@ export interface EmulatorOptions {
   /** shorthand for the first N of us-south, eu-de, eu-gb, jp-tok, au-syd (ignored when regions is set) */
   hostCount?: number;
   /**
+   * regions served under real registry names, `{ 'us-south': 'us.icr.io' }`: that region's host (hosts,
+   * hostOf, realms, challenges, records, trust) is the name, its certificate names it alone, and clients
+   * reach it through a proxy that maps `name:443` to `addressOf(region)`. Others keep 127.0.0.1:PORT.
+   */
+  domains?: Record<string, string>;
+  /**
    * default false: like IAM today, an API-key grant gets `"refresh_token": "not_supported"` unless the
    * caller authenticates as a registered client (the IBM Cloud CLI's `bx:bx`, as HTTP Basic).
    * true: every API-key grant gets a real refresh token (as IAM once did).
@@ -40,6 +46,8 @@ export interface Emulator {
   regions: RegionInfo[];
   /** the host of a region by name (throws for one not emulated) */
   hostOf(region: string): string;
+  /** 127.0.0.1:PORT where a region listens: its host too, unless it is served under a real name (domains) */
+  addressOf(region: string): string;
   iamUrl: string;
   caFile: string;
   /** `main` holds every default key, profile and namespace; `other` holds `keys.foreign` */

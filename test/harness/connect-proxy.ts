@@ -1,5 +1,6 @@
 // A real HTTP proxy on 127.0.0.1 that records what went through it: CONNECT tunnels (https) and plain
-// requests in absolute form (http), both only to loopback.
+// requests in absolute form (http), both only to loopback; `map` sends tunnels to named hosts
+// (`us.icr.io:443`) to loopback addresses, so real clients reach an emulated registry by its real name.
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
@@ -14,7 +15,15 @@ export interface ConnectProxy {
 
 const LOOPBACK = /^(127\.0\.0\.1|localhost):(\d+)$/;
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+export interface ConnectProxyOptions {
+  /** `name:port` → `127.0.0.1:PORT`: where a tunnel to that name goes (any other name is refused 403). */
+  readonly map?: Readonly<Record<string, string>>;
+}
+
+export async function startConnectProxy({ map = {} }: ConnectProxyOptions = {}): Promise<ConnectProxy> {
+  for (const [name, to] of Object.entries(map)) {
+    if (!LOOPBACK.test(to)) throw new Error(`connect-proxy maps ${name} to ${to}, which is not a loopback host:port`);
+  }
   const tunnels: string[] = [];
   const forwarded: string[] = [];
   const sockets = new Set<Socket>();
@@ -45,7 +54,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
   server.on('connect', (req, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     tunnels.push(target);
-    const m = LOOPBACK.exec(target);
+    const m = LOOPBACK.exec(Object.hasOwn(map, target) ? map[target]! : target);
     if (!m) {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;

@@ -4,7 +4,7 @@
 // the other CRG codes here are NOT verified against IBM and stand in for ICR's real ones.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Subject } from '../iam/types.ts';
+import type { Policy, Subject } from '../iam/types.ts';
 import type { Iam } from '../iam/token-endpoint.ts';
 import type { Directory } from '../iam/identities.ts';
 import type { Region } from '../registry/regions.ts';
@@ -78,9 +78,14 @@ export class IcrApi {
     sendJson(res, 200, region.quota(subject.accountId));
   }
 
-  /** Needs Manager on the account (or this region); names are unique in the region across accounts. */
+  /**
+   * Needs Manager on the whole account: one scoped to a region, a namespace or a resource group is
+   * refused (ICR docs, iam.md: adding a namespace needs Manager at account level). Names are unique in
+   * the region across accounts.
+   */
   private create(req: IncomingMessage, res: ServerResponse, region: Region, subject: Subject, name: string): void {
-    if (!hasRole(subject, ['Manager'], (p) => accountLevel(p, region.name))) return fail(res, 403, 'CRG0003E', NOT_AUTHORIZED);
+    const wholeAccount = (p: Policy): boolean => p.region === undefined && accountLevel(p, region.name);
+    if (!hasRole(subject, ['Manager'], wholeAccount)) return fail(res, 403, 'CRG0003E', NOT_AUTHORIZED);
     if (!NAMESPACE_NAME.test(name)) {
       return fail(
         res,

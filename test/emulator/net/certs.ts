@@ -1,6 +1,6 @@
 // Throw-away TLS material, made with the openssl CLI (no shell): a CA, a server cert for
-// 127.0.0.1/localhost signed by it, and a self-signed cert whose key signs registry JWTs
-// (docker-registry's auth.token.rootcertbundle).
+// 127.0.0.1/localhost signed by it (and one per real registry name a region is served under), and a
+// self-signed cert whose key signs registry JWTs (docker-registry's auth.token.rootcertbundle).
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,11 +31,46 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
+const COMMON = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2'];
+
+/** openssl's arguments for `<file>.key` and `<file>.crt`: a server cert for `san`, signed by the CA in `dir`. */
+function serverCertArgs(dir: string, file: string, cn: string, san: string): string[] {
+  return [
+    ...COMMON,
+    '-keyout',
+    join(dir, `${file}.key`),
+    '-out',
+    join(dir, `${file}.crt`),
+    '-CA',
+    join(dir, 'ca.crt'),
+    '-CAkey',
+    join(dir, 'ca.key'),
+    '-subj',
+    `/CN=${cn}`,
+    '-addext',
+    `subjectAltName=${san}`,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+  ];
+}
+
+/**
+ * A server cert naming `name` alone (`us.icr.io`), signed by the CA generateCerts made in `dir`: a
+ * region served under a real name proves it to clients as that name, and as no other.
+ */
+export async function nameCert(dir: string, name: string): Promise<{ key: string; cert: string }> {
+  const file = `name-${name}`;
+  await openssl(serverCertArgs(dir, file, name, `DNS:${name}`));
+  const [key, cert] = await Promise.all([readFile(join(dir, `${file}.key`), 'utf8'), readFile(join(dir, `${file}.crt`), 'utf8')]);
+  return { key, cert };
+}
+
 export async function generateCerts(dir: string): Promise<CertSet> {
   const p = (name: string): string => join(dir, name);
-  const common = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2'];
   await openssl([
-    ...common,
+    ...COMMON,
     '-keyout',
     p('ca.key'),
     '-out',
@@ -49,26 +84,8 @@ export async function generateCerts(dir: string): Promise<CertSet> {
   ]);
   // The two leaf certs are independent of each other: make them in parallel.
   await Promise.all([
-    openssl([
-      ...common,
-      '-keyout',
-      p('server.key'),
-      '-out',
-      p('server.crt'),
-      '-CA',
-      p('ca.crt'),
-      '-CAkey',
-      p('ca.key'),
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext',
-      'basicConstraints=critical,CA:FALSE',
-      '-addext',
-      'extendedKeyUsage=serverAuth',
-    ]),
-    openssl([...common, '-keyout', p('token.key'), '-out', p('token.crt'), '-subj', '/CN=icr-emulator token signer']),
+    openssl(serverCertArgs(dir, 'server', '127.0.0.1', 'IP:127.0.0.1,DNS:localhost')),
+    openssl([...COMMON, '-keyout', p('token.key'), '-out', p('token.crt'), '-subj', '/CN=icr-emulator token signer']),
   ]);
   const [caPem, serverKeyPem, serverCertPem, tokenKeyPem, tokenCertPem] = (await Promise.all(
     ['ca.crt', 'server.key', 'server.crt', 'token.key', 'token.crt'].map((f) => readFile(p(f), 'utf8')),

@@ -15,6 +15,8 @@ export interface HttpsRequestOptions {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** the name TLS asks for and checks the certificate against (a region served under a real name) */
+  servername?: string;
 }
 
 export function httpsRequest(url: string, options: HttpsRequestOptions): Promise<HttpsResponse> {
@@ -25,6 +27,7 @@ export function httpsRequest(url: string, options: HttpsRequestOptions): Promise
         method: options.method ?? 'GET',
         headers: options.headers,
         ca: options.ca,
+        ...(options.servername === undefined ? {} : { servername: options.servername }),
         agent: false,
         timeout: options.timeoutMs ?? 15_000,
       },

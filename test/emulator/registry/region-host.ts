@@ -30,7 +30,16 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   sendJson(res, 404, { code: 'CRG0404E', message: 'The requested resource was not found.' });
 }
 
-export async function listenRegion(region: Region, ctx: ServerContext, services: RegionServices): Promise<Listening> {
+/**
+ * `domain`: the real name the region is served under (`us.icr.io`, reached through a proxy that maps it
+ * to the address), with a certificate naming it alone; without one the region is called by its address.
+ */
+export async function listenRegion(
+  region: Region,
+  ctx: ServerContext,
+  services: RegionServices,
+  domain?: { name: string; tls: ServerContext['tls'] },
+): Promise<Listening> {
   const route = (path: string): Route => {
     if (path === '/oauth/token') return { target: 'token', handler: (req, res) => services.tokens.handleToken(req, res, region) };
     if (path === '/v2' || path.startsWith('/v2/')) {
@@ -47,8 +56,9 @@ export async function listenRegion(region: Region, ctx: ServerContext, services:
     if (path.startsWith('/api/')) return { target: 'api', handler: (req, res) => services.api.handle(req, res, region) };
     return { handler: notFound };
   };
-  const server = createRecordingServer({ ...ctx, region: region.name }, () => region.host, route);
+  const server = createRecordingServer({ ...ctx, region: region.name, tls: domain?.tls ?? ctx.tls }, () => region.host, route);
   const listening = await listenHttps(server, () => region.host, true);
-  region.host = `127.0.0.1:${listening.port}`;
+  region.address = `127.0.0.1:${listening.port}`;
+  region.host = domain?.name ?? region.address;
   return listening;
 }

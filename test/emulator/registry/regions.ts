@@ -14,7 +14,10 @@ const UNLIMITED: QuotaFigures = { storage_bytes: -1, traffic_bytes: -1 };
 
 export class Region {
   readonly name: string;
+  /** what clients call it: its real name when served under one (`us.icr.io`), else its address */
   host = '';
+  /** 127.0.0.1:PORT, where it listens */
+  address = '';
   /** how this region answers where ICR answers in more than one way (token-service/behaviour.ts) */
   behaviour: IcrBehaviour;
   private readonly spaces = new Map<string, NamespaceRecord>();

@@ -29,6 +29,8 @@ export interface Quota {
 export interface RegionInfo {
   /** IBM Cloud region ID, e.g. us-south */
   name: string;
-  /** 127.0.0.1:PORT: this region's registry, token service and /api/v1 */
+  /** what clients call this region's registry, token service and /api/v1: 127.0.0.1:PORT, or its real name (domains) */
   host: string;
+  /** 127.0.0.1:PORT, where it listens */
+  address: string;
 }
